@@ -1,0 +1,41 @@
+# luzhi — the two commands:
+#   make run    install what is missing, build, create the demo store on first start,
+#               serve the console at http://127.0.0.1:8080 and print the demo logins
+#   make test   install what is missing, build with sanitizers, run every test
+#               (unit, API, browser) through ctest
+JOBS ?= 2
+DATA ?= $(CURDIR)/luzhi-data
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps web build build-test run test bench clean format
+
+all: build
+
+deps:
+	@scripts/bootstrap
+
+web: deps
+	@cd web && npm run --silent build
+
+build: web
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j$(JOBS)
+
+build-test: web
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLUZHI_SANITIZE=ON >/dev/null
+	cmake --build build-test -j$(JOBS)
+
+run: build
+	@scripts/run-demo build/luzhi "$(DATA)" "$(LISTEN)"
+
+test: build-test
+	cd build-test && ctest --output-on-failure --timeout 900
+
+bench: build
+	bench/http build/luzhi
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tools/*.c')
+
+clean:
+	rm -rf build build-test web/dist
