@@ -1,0 +1,66 @@
+/*
+ * roles.c — the roles and what each may do, as one table. A permission check is a
+ * lookup here; the shells never decide who may do what.
+ */
+#include "auth/auth.h"
+
+#include <string.h>
+
+#define R(role) (1u << (role))
+
+static const char *const role_names[LZ_ROLE_COUNT] = {
+	[LZ_ROLE_NONE] = "none",         [LZ_ROLE_ADMIN] = "admin",
+	[LZ_ROLE_CLERK] = "clerk",       [LZ_ROLE_REVIEWER] = "reviewer",
+	[LZ_ROLE_FINANCE] = "finance",   [LZ_ROLE_DIRECTOR] = "director",
+	[LZ_ROLE_INSPECTOR] = "inspector", [LZ_ROLE_DISCIPLINE] = "discipline",
+	[LZ_ROLE_OMBUDSMAN] = "ombudsman", [LZ_ROLE_AUDITOR] = "auditor",
+	[LZ_ROLE_SYSTEM] = "system",
+};
+
+#define ALL_ROLES                                                                                            \
+	(R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | \
+	 R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_OMBUDSMAN) | R(LZ_ROLE_AUDITOR) |           \
+	 R(LZ_ROLE_SYSTEM))
+
+static const struct {
+	unsigned roles;
+	const char *what;
+} perms[LZ_PERM_COUNT] = {
+	[LZ_PERM_ORG_READ] = {ALL_ROLES, "read the organisation"},
+	[LZ_PERM_ORG_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+			       "change departments and staff"},
+	[LZ_PERM_BUREAU_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_SYSTEM), "create bureaus"},
+	[LZ_PERM_USER_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_SYSTEM),
+			       "list user accounts"},
+	[LZ_PERM_USER_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_SYSTEM), "manage user accounts"},
+	[LZ_PERM_AUDIT_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_DIRECTOR) |
+					R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_SYSTEM),
+				"read the audit log"},
+};
+
+const char *lz_role_name(lz_role role)
+{
+	return role > LZ_ROLE_NONE && role < LZ_ROLE_COUNT ? role_names[role] : "none";
+}
+
+lz_role lz_role_parse(const char *name)
+{
+	for (int r = LZ_ROLE_ADMIN; r < LZ_ROLE_SYSTEM; r++)
+		if (name && strcmp(name, role_names[r]) == 0)
+			return (lz_role)r;
+	return LZ_ROLE_NONE;
+}
+
+bool lz_role_may(lz_role role, lz_perm perm)
+{
+	return role > LZ_ROLE_NONE && role < LZ_ROLE_COUNT && perm < LZ_PERM_COUNT &&
+	       (perms[perm].roles & R(role)) != 0;
+}
+
+int lz_auth_require(const lz_ctx *ctx, lz_perm perm)
+{
+	if (lz_role_may(ctx->actor.role, perm))
+		return 0;
+	return lz_error_set(LZ_EFORBIDDEN, NULL, "the role '%s' may not %s", lz_role_name(ctx->actor.role),
+			    perm < LZ_PERM_COUNT ? perms[perm].what : "do this");
+}
