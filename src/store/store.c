@@ -31,8 +31,10 @@ static const lz_store_ops *backend_for(const char **target, const char *url)
 		*target = url + 7;
 		return &lz_sqlite_ops;
 	}
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return NULL;
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		*target = url;
+		return &lz_pg_ops;
+	}
 	*target = url;
 	return &lz_sqlite_ops;
 }
@@ -46,8 +48,6 @@ int lz_db_open(lz_db **out, const char *url, const lz_db_opts *opts)
 	int error = 0;
 
 	*out = NULL;
-	if (!ops)
-		return lz_error_set(LZ_EINVALID, "db", "this build of luzhi has no backend for '%.60s'", url);
 	db = lz_xcalloc(1, sizeof(*db));
 	db->ops = ops;
 	db->opts = opts ? *opts : defaults;
@@ -108,6 +108,11 @@ int lz_db_acquire(lz_conn **out, lz_db *db)
 	pthread_mutex_unlock(&db->lock);
 	if (!*out)
 		return lz_error_set(LZ_EUNAVAILABLE, NULL, "every store connection is busy; try again");
+	if (db->ops->check && (rc = db->ops->check(*out)) < 0) {
+		lz_db_release(db, *out);
+		*out = NULL;
+		return rc;
+	}
 	return 0;
 }
 

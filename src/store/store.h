@@ -47,6 +47,7 @@ typedef struct lz_store_ops {
 	const char *name;
 	int (*open)(lz_conn **out, const char *target, const lz_db_opts *opts);
 	void (*close)(lz_conn *c);
+	int (*check)(lz_conn *c); /* optional: revive a broken connection before use */
 	int (*exec)(lz_conn *c, const char *sql);
 	int (*prepare)(lz_stmt **out, lz_conn *c, const char *sql);
 	int (*bind_int)(lz_stmt *s, int idx, int64_t v);
@@ -68,7 +69,7 @@ typedef struct lz_store_ops {
 
 /*
  * Opens a store. 'url' is "sqlite:PATH", a plain PATH (SQLite), or
- * "postgres://…" once that backend is built. Applies no migrations: call
+ * "postgres://…" / "postgresql://…" (PostgreSQL, any libpq URI). Applies no migrations: call
  * lz_db_migrate. The caller owns *out.
  */
 int lz_db_open(lz_db **out, const char *url, const lz_db_opts *opts) LZ_MUST_USE;

@@ -17,6 +17,11 @@ struct lz_stmt {
 };
 
 extern const lz_store_ops lz_sqlite_ops;
+extern const lz_store_ops lz_pg_ops;
+
+/* Translates portable SQL for PostgreSQL (pg.c); 'ddl' also maps column types.
+ * Returns a malloc'd string and the number of placeholders. */
+char *lz_pg__translate(const char *sql, bool ddl, int *nparams);
 
 /* Generated at build time (tools/embed.c) from src/store/migrations/NNN_name.sql:
  * the version is the file's number, the name its file name. */

@@ -1,25 +1,77 @@
-/* helpers.c — temporary stores for unit tests. */
+/* helpers.c — fresh stores for unit tests, on SQLite or on PostgreSQL. */
 #include "helpers.h"
 
 #include "base/crypto.h"
 
-#include <sqlite3.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/*
+ * The PostgreSQL server's base URL: $LUZHI_TEST_PG, or the first line of the file
+ * named by $LUZHI_TEST_PG_FILE (written by scripts/pg-test-cluster for ctest).
+ */
+static const char *pg_base(void)
+{
+	static char base[256];
+	const char *env = getenv("LUZHI_TEST_PG"), *file = getenv("LUZHI_TEST_PG_FILE");
+	if (env && *env)
+		return env;
+	if (!base[0] && file && *file) {
+		FILE *f = fopen(file, "r");
+		if (!f)
+			fail_msg("cannot read %s: is the test cluster running?", file);
+		if (fgets(base, sizeof(base), f))
+			base[strcspn(base, "\n")] = '\0';
+		fclose(f);
+	}
+	return base[0] ? base : NULL;
+}
+
+bool lz_test_on_pg(void)
+{
+	return pg_base() != NULL;
+}
+
+/* Runs one statement on the server's maintenance database. */
+static void pg_admin(const char *sql)
+{
+	char url[600];
+	snprintf(url, sizeof(url), "%spostgres", pg_base());
+	PGconn *c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot reach the test PostgreSQL at %s: %s", url, PQerrorMessage(c));
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
 
 void lz_test_env_setup(lz_test_env *env)
 {
+	static int serial;
 	lz_db *db;
 	lz_db_opts opts = LZ_DB_OPTS_INIT;
 
 	memset(env, 0, sizeof(*env));
 	snprintf(env->dir, sizeof(env->dir), "%s/luzhi-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(env->dir));
-	snprintf(env->db_path, sizeof(env->db_path), "%s/luzhi.db", env->dir);
+	if (lz_test_on_pg()) {
+		char sql[128];
+		snprintf(env->pg_db, sizeof(env->pg_db), "luzhi_t%d_%d", (int)getpid(), ++serial);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", env->pg_db);
+		pg_admin(sql);
+		snprintf(env->url, sizeof(env->url), "%s%s", pg_base(), env->pg_db);
+	} else {
+		snprintf(env->db_path, sizeof(env->db_path), "%s/luzhi.db", env->dir);
+		snprintf(env->url, sizeof(env->url), "%s", env->db_path);
+	}
 	assert_ok(lz_crypto_init());
 	opts.pool_size = 2;
-	assert_ok(lz_db_open(&db, env->db_path, &opts));
+	assert_ok(lz_db_open(&db, env->url, &opts));
 	assert_ok(lz_db_migrate(db, NULL));
 	env->clock.now = lz_fixed_clock_now;
 	env->clock.fixed = 1793000000; /* 2026-10-27 */
@@ -35,6 +87,11 @@ void lz_test_env_teardown(lz_test_env *env)
 {
 	char cmd[400];
 	lz_db_close(env->app.db);
+	env->app.db = NULL;
+	if (env->pg_db[0]) {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s", env->pg_db);
+		pg_admin(cmd);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", env->dir);
 	assert_int_equal(system(cmd), 0);
 }
@@ -47,10 +104,14 @@ void lz_test_ctx(lz_ctx *ctx, lz_test_env *env)
 
 void lz_test_sql(lz_test_env *env, const char *sql)
 {
-	sqlite3 *db;
-	char *err = NULL;
-	assert_int_equal(sqlite3_open(env->db_path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fail_msg("%s: %s", sql, err);
-	sqlite3_close(db);
+	lz_db *db;
+	lz_conn *c;
+	lz_db_opts opts = LZ_DB_OPTS_INIT;
+	opts.pool_size = 1;
+	assert_ok(lz_db_open(&db, env->url, &opts));
+	assert_ok(lz_db_acquire(&c, db));
+	if (lz_conn_exec(c, sql) < 0)
+		fail_msg("%s: %s", sql, lz_error_last()->message);
+	lz_db_release(db, c);
+	lz_db_close(db);
 }

@@ -15,19 +15,27 @@
 
 typedef struct {
 	char dir[256];
-	char db_path[300];
+	char db_path[300]; /* the SQLite file, or empty on PostgreSQL */
+	char url[600];     /* what lz_db_open takes: the file, or a postgres:// URL */
+	char pg_db[64];    /* the throw-away database on PostgreSQL */
 	lz_clock clock;
 	lz_app app;
 } lz_test_env;
 
-/* Creates a temporary directory and a migrated store in it. */
+/*
+ * Creates a temporary directory and a fresh migrated store: a SQLite file in the
+ * directory, or, when LUZHI_TEST_PG holds a server's base URL
+ * ("postgres://luzhi@127.0.0.1:PORT/"), a new database on that server.
+ */
 void lz_test_env_setup(lz_test_env *env);
 /* Closes the store and removes the directory. */
 void lz_test_env_teardown(lz_test_env *env);
 /* A context acting as the system. Call lz_ctx_done after. */
 void lz_test_ctx(lz_ctx *ctx, lz_test_env *env);
-/* Runs a SQL statement directly on the store file (to tamper with it, say). */
+/* Runs SQL directly on the store, past every rule (to tamper with it, say). */
 void lz_test_sql(lz_test_env *env, const char *sql);
+/* True when the tests run on PostgreSQL. */
+bool lz_test_on_pg(void);
 
 #define assert_ok(expr) do { int rc_ = (expr); if (rc_ != 0) fail_msg("%s = %d: %s", #expr, rc_, lz_error_last()->message); } while (0)
 

@@ -112,7 +112,7 @@ static void test_store__pool_exhaustion_is_unavailable_not_a_hang(void **state)
 	lz_db_opts opts = LZ_DB_OPTS_INIT;
 	opts.pool_size = 1;
 	opts.acquire_timeout_ms = 100;
-	assert_ok(lz_db_open(&db, env.db_path, &opts));
+	assert_ok(lz_db_open(&db, env.url, &opts));
 	assert_ok(lz_db_acquire(&a, db));
 	assert_int_equal(lz_db_acquire(&b, db), LZ_EUNAVAILABLE);
 	lz_db_release(db, a);
@@ -126,9 +126,11 @@ static void test_store__unknown_backend_and_missing_file_are_clear(void **state)
 	(void)state;
 	lz_db *db;
 	lz_db_opts opts = LZ_DB_OPTS_INIT;
-	/* A postgres:// URL is refused until that backend exists; no file is made for it. */
-	assert_int_equal(lz_db_open(&db, "postgres://luzhi@127.0.0.1/luzhi", &opts), LZ_EINVALID);
+	/* A PostgreSQL server that is not there: a clear message naming the store. */
+	assert_int_equal(lz_db_open(&db, "postgres://luzhi@127.0.0.1:1/luzhi?connect_timeout=2", &opts),
+			 LZ_EUNAVAILABLE);
 	assert_string_equal(lz_error_last()->field, "db");
+	assert_non_null(strstr(lz_error_last()->message, "PostgreSQL"));
 	opts.create = false;
 	char path[400];
 	snprintf(path, sizeof(path), "%s/nope/none.db", env.dir);
@@ -155,7 +157,7 @@ static void test_store__killed_writer_loses_no_acknowledged_write(void **state)
 		lz_app app = env.app;
 		lz_db_opts opts = LZ_DB_OPTS_INIT;
 		opts.pool_size = 1;
-		if (lz_db_open(&app.db, env.db_path, &opts) < 0)
+		if (lz_db_open(&app.db, env.url, &opts) < 0)
 			_exit(1);
 		lz_ctx ctx;
 		lz_conn *c;
@@ -190,7 +192,7 @@ static void test_store__killed_writer_loses_no_acknowledged_write(void **state)
 	/* Reopen the store as a fresh process would. */
 	lz_db_close(env.app.db);
 	lz_db_opts opts = LZ_DB_OPTS_INIT;
-	assert_ok(lz_db_open(&env.app.db, env.db_path, &opts));
+	assert_ok(lz_db_open(&env.app.db, env.url, &opts));
 	lz_ctx ctx;
 	lz_conn *c;
 	int64_t rows;
