@@ -458,6 +458,48 @@ static bool pg_table_exists(lz_conn *conn, const char *table)
 	return yes;
 }
 
+static char pg_column_kind(lz_stmt *st, int col)
+{
+	pg_stmt *s = (pg_stmt *)st;
+	if (pg_is_null(st, col))
+		return 'n';
+	switch (PQftype(s->res, col)) {
+	case 16: /* bool */
+	case 20: /* int8 */
+	case 21: /* int2 */
+	case 23: /* int4 */
+		return 'i';
+	case 17: /* bytea */
+		return 'b';
+	default:
+		return 't';
+	}
+}
+
+/* Moves the identity sequence of table.column past its largest value. */
+static int pg_sync_ids(lz_conn *conn, const char *table, const char *column)
+{
+	pg_conn *c = (pg_conn *)conn;
+	char text[512];
+	const char *params[2] = {table, column};
+	int error = 0;
+
+	/* The names come from the copy's own table list, never from input; they are
+	 * quoted as identifiers all the same. */
+	char *t = PQescapeIdentifier(c->pg, table, strlen(table));
+	char *col = PQescapeIdentifier(c->pg, column, strlen(column));
+	snprintf(text, sizeof(text),
+		 "SELECT setval(pg_get_serial_sequence($1, $2), (SELECT COALESCE(MAX(%s), 0) + 1 FROM %s), false)",
+		 col, t);
+	PQfreemem(t);
+	PQfreemem(col);
+	PGresult *r = PQexecParams(c->pg, text, 2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		error = pg_fail(c, r, "sync ids");
+	PQclear(r);
+	return error;
+}
+
 const lz_store_ops lz_pg_ops = {
 	.name = "postgres",
 	.open = pg_open,
@@ -480,4 +522,6 @@ const lz_store_ops lz_pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.table_exists = pg_table_exists,
+	.column_kind = pg_column_kind,
+	.sync_ids = pg_sync_ids,
 };

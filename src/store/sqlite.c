@@ -226,6 +226,30 @@ static bool sq_table_exists(lz_conn *c, const char *table)
 	       SQLITE_OK;
 }
 
+static char sq_column_kind(lz_stmt *s, int col)
+{
+	switch (sqlite3_column_type(((sq_stmt *)s)->st, col)) {
+	case SQLITE_INTEGER:
+		return 'i';
+	case SQLITE_TEXT:
+		return 't';
+	case SQLITE_BLOB:
+		return 'b';
+	case SQLITE_NULL:
+		return 'n';
+	default:
+		return 't'; /* luzhi stores no floating point */
+	}
+}
+
+static int sq_sync_ids(lz_conn *c, const char *table, const char *column)
+{
+	(void)c;
+	(void)table;
+	(void)column; /* SQLite's rowids continue after the largest by themselves */
+	return 0;
+}
+
 const lz_store_ops lz_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -247,4 +271,6 @@ const lz_store_ops lz_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.table_exists = sq_table_exists,
+	.column_kind = sq_column_kind,
+	.sync_ids = sq_sync_ids,
 };

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct lz_db lz_db;
 typedef struct lz_conn lz_conn;
@@ -65,6 +66,10 @@ typedef struct lz_store_ops {
 	int (*commit)(lz_conn *c);
 	void (*rollback)(lz_conn *c);
 	bool (*table_exists)(lz_conn *c, const char *table);
+	/* The kind of a result column's value: 'n' null, 'i' integer, 't' text, 'b' blob. */
+	char (*column_kind)(lz_stmt *s, int col);
+	/* After rows were inserted with explicit ids: let new ids continue after them. */
+	int (*sync_ids)(lz_conn *c, const char *table, const char *column);
 } lz_store_ops;
 
 /*
@@ -116,6 +121,22 @@ const char *lz_stmt_text_or_null(lz_stmt *s, int col);
 const void *lz_stmt_blob(lz_stmt *s, int col, size_t *len);
 /* Resets the statement and returns it to the connection's cache. Accepts NULL. */
 void lz_stmt_finish(lz_stmt *s);
+
+/* ---------------------------------------------------------------- copying */
+
+typedef struct {
+	const char *table;
+	int64_t rows;
+} lz_copy_count;
+
+/*
+ * Copies every table of a store into another, empty, migrated store of any
+ * backend, in batches, rows in key order, and checks the counts on both sides.
+ * 'counts' (may be NULL) receives one entry per table, up to 'max'; *ncounts how
+ * many. Refuses (LZ_ECONFLICT) a target that holds data or a source with a table
+ * this version does not know. Progress lines go to 'progress' (may be NULL).
+ */
+int lz_store_copy(lz_db *from, lz_db *to, lz_copy_count *counts, int max, int *ncounts, FILE *progress) LZ_MUST_USE;
 
 /*
  * Runs a statement that returns at most one row and no columns of interest,
