@@ -1,0 +1,40 @@
+/*
+ * demo.h — a demonstration data set, for trying luzhi out and for tests that want a
+ * realistic organisation: the national bureau and five provinces of resettlement
+ * work (Hubei, Zhejiang, Hunan, Guizhou, Sichuan) with their cities and counties,
+ * under their real administrative division codes and names; each bureau's
+ * departments; a few hundred staff with posts, statuses and hire dates; and one
+ * login per role.
+ *
+ * The data set is the same on every run: names and dates come from a seeded
+ * generator of the loader's own, not from the C library's rand().
+ */
+#ifndef LZ_DEMO_DEMO_H
+#define LZ_DEMO_DEMO_H
+
+#include "core/ctx.h"
+
+#include <stdio.h>
+
+/*
+ * Loads the demo into an empty store, acting as the system for the duration (the
+ * actor of ctx is restored afterwards). Bureaus, departments and staff go in through
+ * the org module, so its rules and the audit log apply, in one transaction; then the
+ * logins are created, one per role, each linked to a staff member of its bureau:
+ *
+ *	admin, ombudsman, auditor   100000 国家移民管理局
+ *	director, inspector         420000 湖北省移民局
+ *	discipline                  430000 湖南省移民局
+ *	finance                     330100 杭州市移民局
+ *	clerk, reviewer             330122 桐庐县移民局
+ *
+ * Every login has 'password' (LZ_PASSWORD_MIN..LZ_PASSWORD_MAX bytes). When 'report'
+ * is not NULL, a table of the logins (login, role, bureau code and name, password) is
+ * written to it.
+ *
+ * Returns LZ_ECONFLICT, having written nothing, when the store already holds a
+ * bureau; LZ_EINVALID (field "password") for an unusable password.
+ */
+int lz_demo_load(lz_ctx *ctx, const char *password, FILE *report) LZ_MUST_USE;
+
+#endif

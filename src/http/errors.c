@@ -1,0 +1,147 @@
+/*
+ * errors.c — the one table from error codes to HTTP statuses, and the error body:
+ *
+ *	{"error":{"code":"not_found","message":"…","field":null}}
+ *
+ * The message is in the request's language. English passes the domain's message
+ * through. zh-CN (the default) uses the table's generic message for the code; for an
+ * invalid field (422) it keeps the domain's message after "字段 {field} 无效：", since
+ * that message says what is wrong with the field. A 5xx answer never shows the
+ * internal message: it says "internal error" with the request id, and the message
+ * goes to the log under that id.
+ */
+#include "http/http_int.h"
+
+#include "base/log.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+	int code;
+	int status;
+	const char *name;  /* NULL: lz_error_name(code) */
+	const char *zh;    /* the zh-CN message */
+	const char *en;    /* the English message when the error carries none */
+	int retry_after;   /* seconds for the Retry-After header, 0 for none */
+} err_row;
+
+static const err_row rows[] = {
+	{LZ_EINVALID, 422, NULL, "字段无效", "invalid field", 0},
+	{LZ_EMALFORMED, 400, NULL, "请求格式错误", "malformed request", 0},
+	{LZ_ENOTFOUND, 404, NULL, "记录不存在或无权访问", "not found", 0},
+	{LZ_ECONFLICT, 409, NULL, "操作与现有数据冲突", "the request conflicts with existing data", 0},
+	{LZ_EFORBIDDEN, 403, NULL, "当前角色无权执行此操作", "your role may not do this", 0},
+	{LZ_EAUTH, 401, NULL, "请先登录", "sign in first", 0},
+	{LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 60},
+	{LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
+	{LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
+	{LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},
+	{LZ_HTTP_EMEDIA, 415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）",
+	 "the body must be JSON (Content-Type: application/json)", 0},
+	{LZ_HTTP_ECSRF, 403, "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试",
+	 "missing or wrong X-CSRF-Token header", 0},
+};
+
+/* Every other code: the store failed, the history does not verify, a bug. */
+static const err_row internal = {LZ_EINTERNAL, 500, "internal", "内部错误", "internal error", 0};
+
+static const err_row *row_of(int code)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rows[i].code == code)
+			return &rows[i];
+	return &internal;
+}
+
+/* ---------------------------------------------------------------- Accept-Language */
+
+/* The q value of one Accept-Language item ("en-US;q=0.8" → 0.8), 1 when absent. */
+static double item_q(const char *item, size_t n)
+{
+	const char *q = memchr(item, ';', n);
+
+	if (!q)
+		return 1.0;
+	while (q < item + n && (*q == ';' || *q == ' '))
+		q++;
+	if (item + n - q < 2 || strncasecmp(q, "q=", 2) != 0)
+		return 1.0;
+	return strtod(q + 2, NULL);
+}
+
+lz_lang lz_http__lang(const char *accept_language)
+{
+	static const struct {
+		const char *prefix;
+		lz_lang lang;
+	} known[] = {{"zh", LZ_LANG_ZH}, {"en", LZ_LANG_EN}};
+	lz_lang best = LZ_LANG_ZH;
+	double best_q = 0;
+	const char *s = accept_language;
+
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		const char *tag = s;
+		while (tag < s + n && isspace((unsigned char)*tag))
+			tag++;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+			double q = item_q(tag, (size_t)(s + n - tag));
+			if (strncasecmp(tag, known[i].prefix, 2) == 0 && !isalpha((unsigned char)tag[2]) &&
+			    q > best_q) {
+				best = known[i].lang;
+				best_q = q;
+			}
+		}
+		s += n + (s[n] == ',');
+	}
+	return best;
+}
+
+/* ---------------------------------------------------------------- the error reply */
+
+/* Cuts 's' back to valid UTF-8: messages are cut to size by bytes, maybe mid-character. */
+static void utf8_cut(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && !lz_utf8_valid(s, n))
+		n--;
+	s[n] = '\0';
+}
+
+void lz_http__error(lz_reply *out, lz_req *r, int code)
+{
+	const lz_error *e = lz_error_last();
+	const err_row *row = row_of(code);
+	bool own = e->code == code && e->message[0]; /* the error set for this code */
+	char message[700], field[sizeof(e->field)];
+
+	snprintf(field, sizeof(field), "%s", own ? e->field : "");
+	utf8_cut(field);
+	if (row->status >= 500) {
+		lz_log(LZ_LOG_ERROR, r->id, "%s %s: %s: %s", r->method, r->log_path, lz_error_name(code),
+		       own ? e->message : "(no message)");
+		snprintf(message, sizeof(message), r->lang == LZ_LANG_EN ? "%s; request id %s" : "%s；请求编号 %s",
+			 r->lang == LZ_LANG_EN ? row->en : row->zh, r->id);
+	} else if (r->lang == LZ_LANG_EN) {
+		snprintf(message, sizeof(message), "%s", own ? e->message : row->en);
+	} else if (code == LZ_EINVALID && own) {
+		if (field[0])
+			snprintf(message, sizeof(message), "字段 %s 无效：%s", field, e->message);
+		else
+			snprintf(message, sizeof(message), "%s：%s", row->zh, e->message);
+	} else {
+		snprintf(message, sizeof(message), "%s", row->zh);
+	}
+
+	utf8_cut(message);
+	memset(out, 0, sizeof(*out));
+	out->status = row->status;
+	out->retry_after = row->retry_after;
+	out->json = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", row->name ? row->name : lz_error_name(code),
+			      "message", message, "field", field[0] ? json_string(field) : json_null());
+}

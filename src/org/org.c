@@ -1,0 +1,172 @@
+/*
+ * org.c — what the org module's files share: levels, tenancy, field checks and the
+ * write-transaction bracket (see org_int.h).
+ */
+#include "org/org_int.h"
+
+#include "base/buf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- levels */
+
+static const char *const level_names[] = {
+	[LZ_LEVEL_NATIONAL] = "national",
+	[LZ_LEVEL_PROVINCE] = "province",
+	[LZ_LEVEL_CITY] = "city",
+	[LZ_LEVEL_COUNTY] = "county",
+};
+
+#define LEVEL_COUNT (sizeof(level_names) / sizeof(level_names[0]))
+
+const char *lz_level_name(lz_level l)
+{
+	if ((size_t)l >= LEVEL_COUNT || !level_names[l])
+		return "unknown";
+	return level_names[l];
+}
+
+lz_level lz_level_parse(const char *name)
+{
+	for (size_t i = 1; name && i < LEVEL_COUNT; i++)
+		if (strcmp(level_names[i], name) == 0)
+			return (lz_level)i;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- tenancy */
+
+bool lz_org_in_scope(const lz_ctx *ctx, const char *path)
+{
+	size_t n;
+
+	if (ctx->actor.role == LZ_ROLE_SYSTEM)
+		return true;
+	n = strnlen(ctx->actor.bureau_path, sizeof(ctx->actor.bureau_path));
+	return n > 0 && path && strncmp(path, ctx->actor.bureau_path, n) == 0;
+}
+
+const char *lz_org__scope_prefix(const lz_ctx *ctx, const char *base_path)
+{
+	if (base_path)
+		return base_path;
+	if (ctx->actor.role == LZ_ROLE_SYSTEM)
+		return "";
+	if (ctx->actor.bureau_path[0] && memchr(ctx->actor.bureau_path, '\0', sizeof(ctx->actor.bureau_path)))
+		return ctx->actor.bureau_path;
+	return "none";
+}
+
+int64_t lz_org__county_of(const char *path)
+{
+	int64_t id = 0;
+	int ids = 0;
+
+	if (!path || path[0] != '/')
+		return 0;
+	for (const char *p = path + 1; *p; p++) {
+		if (*p == '/') {
+			ids++;
+		} else if (*p >= '0' && *p <= '9') {
+			id = ids == LZ_LEVEL_COUNTY - 1 ? id * 10 + (*p - '0') : 0;
+		} else {
+			return 0;
+		}
+	}
+	return ids == LZ_LEVEL_COUNTY && path[strlen(path) - 1] == '/' ? id : 0;
+}
+
+int lz_org__scope_check(lz_bureau *out, lz_ctx *ctx, lz_conn *conn, int64_t id, const char *field)
+{
+	int error;
+
+	if ((error = lz_org__bureau_load(out, conn, id, field)) < 0)
+		return error;
+	if (!lz_org_in_scope(ctx, out->path))
+		return lz_error_set(LZ_ENOTFOUND, field, "bureau %lld not found", (long long)id);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- fields */
+
+int lz_org__check_text(const char *field, const char *s, bool required, size_t max_chars, size_t max_bytes)
+{
+	size_t n;
+	bool blank = true;
+
+	if (!s || !*s) {
+		if (required)
+			return lz_error_set(LZ_EINVALID, field, "%s is required", field);
+		return 0;
+	}
+	n = strlen(s);
+	if (!lz_utf8_valid(s, n))
+		return lz_error_set(LZ_EINVALID, field, "%s is not valid UTF-8", field);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return lz_error_set(LZ_EINVALID, field, "%s must not contain control characters", field);
+		if (c != ' ')
+			blank = false;
+	}
+	if (required && blank)
+		return lz_error_set(LZ_EINVALID, field, "%s is required", field);
+	if (lz_utf8_len(s, n) > max_chars)
+		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu characters", field, max_chars);
+	if (max_bytes && n > max_bytes)
+		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu bytes", field, max_bytes);
+	return 0;
+}
+
+int lz_org__clamp_limit(int limit)
+{
+	if (limit < 1)
+		return 1;
+	return limit > LZ_ORG_LIST_MAX ? LZ_ORG_LIST_MAX : limit;
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+static const char sql_savepoint[] = "SAVEPOINT lz_org";
+static const char sql_release[] = "RELEASE SAVEPOINT lz_org";
+static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT lz_org";
+
+int lz_org__tx_begin(lz_org_tx *tx, lz_ctx *ctx)
+{
+	lz_conn *conn;
+	int error;
+
+	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
+		return error;
+	if (lz_conn_in_tx(conn)) {
+		if ((error = lz_conn_exec(conn, sql_savepoint)) < 0)
+			return error;
+		tx->joined = true;
+	} else if ((error = lz_tx_begin(ctx, LZ_TX_WRITE)) < 0) {
+		return error;
+	}
+	tx->begun = true;
+	return 0;
+}
+
+int lz_org__tx_end(lz_org_tx *tx, lz_ctx *ctx, int error)
+{
+	lz_error saved;
+
+	if (!tx->begun)
+		return error;
+	tx->begun = false;
+	if (error == 0)
+		return tx->joined ? lz_conn_exec(ctx->conn, sql_release) : lz_tx_commit(ctx);
+	/* Undoing must not replace the message of the failure that caused it. */
+	saved = *lz_error_last();
+	if (!tx->joined) {
+		lz_tx_rollback(ctx);
+	} else if (lz_conn_exec(ctx->conn, sql_rollback_to) < 0 || lz_conn_exec(ctx->conn, sql_release) < 0) {
+		/* The savepoint is beyond repair; so is the caller's transaction. */
+		lz_tx_rollback(ctx);
+	}
+	lz_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+	return error;
+}

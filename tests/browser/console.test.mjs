@@ -1,0 +1,170 @@
+// Browser tests of the staff console: a real `luzhi serve` with demo data, driven
+// through Debian's Chromium with playwright-core, as a user would.
+//
+//   node --test tests/browser/
+//
+// Needs build/luzhi (or $LUZHI_BIN) built with the console embedded, and
+// web/node_modules (npm ci in web/). On a failure the page is saved as a PNG in a
+// temporary folder whose path is printed.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { startServer, DEMO_PASSWORD, REPO_ROOT } from '../lib/server.mjs'
+
+// playwright-core is a dependency of the console (web/package.json).
+const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))
+const { chromium } = require('playwright-core')
+
+const CHROMIUM = process.env.LUZHI_CHROMIUM || '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+const TIMEOUT = 15_000
+
+let server
+let browser
+let artifacts
+
+before(async () => {
+  artifacts = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-browser-'))
+  server = await startServer({ demo: true })
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+  // Keep the folder only when it holds a screenshot.
+  if (artifacts && (await fs.readdir(artifacts)).length === 0) await fs.rm(artifacts, { recursive: true })
+})
+
+// Runs 'body' with a fresh page (own cookies and storage); on failure saves a
+// screenshot and prints where.
+async function withPage(t, body) {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(TIMEOUT)
+  const consoleErrors = []
+  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  try {
+    await body(page)
+    assert.deepEqual(consoleErrors, [], 'no uncaught errors in the page')
+  } catch (e) {
+    const file = path.join(artifacts, `${t.name.replace(/[^\w-]+/g, '_')}.png`)
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {})
+    console.error(`screenshot of the failure: ${file}`)
+    t.diagnostic(`screenshot: ${file}`)
+    throw e
+  } finally {
+    await context.close()
+  }
+}
+
+const tid = (name) => `[data-test="${name}"]`
+const staffRows = (page) => page.locator(`${tid('staff-table')} .el-table__body-wrapper tbody tr`)
+
+async function signIn(page, login, password) {
+  await page.goto(`${server.url}/`)
+  await page.waitForURL(/\/login/)
+  // Element Plus puts the attributes of <el-input> on its <input>.
+  await page.locator(tid('login-input')).fill(login)
+  await page.locator(tid('password-input')).fill(password)
+  await page.locator(tid('login-submit')).click()
+}
+
+// Waits until the staff table has finished loading and shows at least one row.
+async function waitForStaffRows(page) {
+  await page.locator(`${tid('staff-table')} .el-loading-mask`).waitFor({ state: 'hidden' })
+  await staffRows(page).first().waitFor()
+}
+
+test('director signs in, browses and searches staff, switches to English, signs out', async (t) => {
+  await withPage(t, async (page) => {
+    await signIn(page, 'director', DEMO_PASSWORD)
+
+    // Header: role and bureau of the signed-in user.
+    await page.waitForURL(`${server.url}/`)
+    await assert.doesNotReject(page.locator(tid('header-role')).waitFor())
+    assert.equal((await page.locator(tid('header-role')).innerText()).trim(), '局长/科长')
+    assert.match(await page.locator(tid('header-bureau')).innerText(), /湖北/)
+    assert.match(await page.locator(tid('header-user')).innerText(), /\S/)
+
+    // Staff list: rows, and a next page (several hundred demo staff are in scope).
+    await page.locator(tid('menu-staff')).click()
+    await page.waitForURL(/\/staff/)
+    await waitForStaffRows(page)
+    assert.ok((await staffRows(page).count()) >= 1, 'the staff table has rows')
+    const next = page.locator(tid('staff-next'))
+    assert.ok(await next.isEnabled(), 'there is a next page')
+    const firstOnPage1 = await staffRows(page).first().innerText()
+    await next.click()
+    await page.locator(tid('staff-page-info')).filter({ hasText: '第 2 页' }).waitFor()
+    await waitForStaffRows(page)
+    assert.notEqual(await staffRows(page).first().innerText(), firstOnPage1, 'page 2 shows other people')
+    await page.locator(tid('staff-prev')).click()
+    await page.locator(tid('staff-page-info')).filter({ hasText: '第 1 页' }).waitFor()
+    await waitForStaffRows(page)
+
+    // Search for the name on the first row: every row found carries it.
+    const name = (await staffRows(page).first().locator(tid('staff-name')).innerText()).trim()
+    assert.ok(name, 'the first row has a name')
+    await page.locator(tid('staff-search')).fill(name)
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/staff?') && r.url().includes('q=')),
+      page.locator(tid('staff-search')).press('Enter'),
+    ])
+    await waitForStaffRows(page)
+    const names = await page.locator(`${tid('staff-table')} ${tid('staff-name')}`).allInnerTexts()
+    assert.ok(names.length >= 1, 'the search finds the person')
+    assert.ok(names.includes(name), `"${name}" is among the results`)
+    assert.match(page.url(), /[?&]q=/, 'the search is kept in the address')
+
+    // English: menu, header and page title switch; the choice survives a reload.
+    await page.locator(tid('lang-switch')).click()
+    await page.locator(tid('lang-en')).click()
+    await page.locator(tid('menu-staff')).filter({ hasText: 'Staff' }).waitFor()
+    assert.equal((await page.locator(tid('header-role')).innerText()).trim(), 'Director')
+    assert.equal(await page.locator('h1.lz-page-title').innerText(), 'Staff')
+    assert.equal(await page.evaluate(() => localStorage.getItem('lz_lang')), 'en')
+    await page.reload()
+    await page.locator(tid('menu-overview')).filter({ hasText: 'Overview' }).waitFor()
+    await waitForStaffRows(page)
+
+    // Sign out: back on the sign-in page, and the session is gone on the server.
+    await page.locator(tid('logout')).click()
+    await page.waitForURL(/\/login/)
+    await page.locator(tid('login-input')).waitFor()
+    await page.goto(`${server.url}/staff`)
+    await page.waitForURL(/\/login/)
+    const res = await page.request.get(`${server.url}/api/v1/session`)
+    assert.equal(res.status(), 401)
+  })
+})
+
+test('a wrong password shows the server\'s error message', async (t) => {
+  await withPage(t, async (page) => {
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/session') && r.request().method() === 'POST'),
+      signIn(page, 'director', 'not-the-password'),
+    ])
+    assert.ok(res.status() >= 400, `the server refuses (${res.status()})`)
+    const body = await res.json()
+    assert.ok(body?.error?.message, 'the server sends a message')
+
+    const alert = page.locator(tid('login-error'))
+    await alert.waitFor()
+    assert.equal((await alert.innerText()).trim(), body.error.message)
+    assert.match(page.url(), /\/login/)
+    assert.equal(await page.locator(tid('header-role')).count(), 0, 'not signed in')
+  })
+})

@@ -1,0 +1,141 @@
+// Starts a real `luzhi serve` for API and browser tests, on a fresh temporary store
+// and a free loopback port, and stops it again.
+//
+//   import { startServer, DEMO_PASSWORD } from '../lib/server.mjs'
+//   const srv = await startServer()          // demo data loaded
+//   const res = await fetch(`${srv.url}/api/v1/health`)
+//   await srv.stop()                         // SIGTERM, wait, remove the store
+//
+// The binary is $LUZHI_BIN, or build/luzhi in the repository. Both commands run with
+// LUZHI_PASSWORD_COST=min so that password hashing does not slow the tests down.
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+// Password of every demo account made by `luzhi demo`.
+export const DEMO_PASSWORD = 'luzhi-demo-2026'
+
+// Demo accounts: login → role and, where fixed, the code of the bureau it belongs to.
+export const DEMO_USERS = Object.freeze({
+  admin: { role: 'admin', bureau: '100000' },
+  director: { role: 'director', bureau: '420000' },
+  clerk: { role: 'clerk', bureau: '330122' },
+  reviewer: { role: 'reviewer' },
+  finance: { role: 'finance' },
+  inspector: { role: 'inspector' },
+  discipline: { role: 'discipline' },
+  ombudsman: { role: 'ombudsman' },
+  auditor: { role: 'auditor' },
+})
+export const DEMO_LOGINS = Object.freeze(Object.keys(DEMO_USERS))
+
+const START_TIMEOUT_MS = 20_000
+const STOP_TIMEOUT_MS = 10_000
+
+function luzhiBin() {
+  return process.env.LUZHI_BIN || path.join(REPO_ROOT, 'build', 'luzhi')
+}
+
+function childEnv() {
+  return { ...process.env, LUZHI_PASSWORD_COST: 'min' }
+}
+
+// Asks the kernel for a free loopback port: listen on port 0, read it, close.
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+// Starts the server. With 'demo' (the default) the store is first filled by
+// `luzhi demo`. Answers { url, dataDir, stop }; stop() may be called more than once.
+export async function startServer({ demo = true } = {}) {
+  const bin = luzhiBin()
+  try {
+    await fs.access(bin, fs.constants.X_OK)
+  } catch {
+    throw new Error(`luzhi binary not found or not executable: ${bin} (build it, or set LUZHI_BIN)`)
+  }
+
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-test-'))
+  const env = childEnv()
+
+  try {
+    if (demo) {
+      // The child's stdout goes to our stderr: node's test runner reads our stdout.
+      const r = spawnSync(bin, ['demo', '--data-dir', dataDir], { env, stdio: ['ignore', 2, 'inherit'] })
+      if (r.error) throw r.error
+      if (r.status !== 0) throw new Error(`luzhi demo exited with ${r.status ?? r.signal}`)
+    }
+
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}`
+    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+      env,
+      stdio: ['ignore', 2, 'inherit'],
+    })
+    const exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }))
+      child.once('error', (error) => resolve({ error }))
+    })
+    let exitInfo = null
+    exited.then((info) => (exitInfo = info))
+
+    let stopped = false
+    async function stop() {
+      if (stopped) return
+      stopped = true
+      let killedHard = false
+      if (!exitInfo) {
+        child.kill('SIGTERM')
+        const done = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => null)])
+        if (!done) {
+          child.kill('SIGKILL')
+          await exited
+          killedHard = true
+        }
+      }
+      await fs.rm(dataDir, { recursive: true, force: true })
+      if (killedHard) throw new Error(`luzhi serve did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM`)
+    }
+
+    const deadline = Date.now() + START_TIMEOUT_MS
+    for (;;) {
+      if (exitInfo) {
+        stopped = true
+        const why = exitInfo.error ? exitInfo.error.message : `exit ${exitInfo.code ?? exitInfo.signal}`
+        throw new Error(`luzhi serve stopped before answering: ${why}`)
+      }
+      try {
+        const res = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(1000) })
+        await res.arrayBuffer()
+        if (res.status === 200) break
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop().catch(() => {})
+        throw new Error(`luzhi serve did not answer /api/v1/health within ${START_TIMEOUT_MS / 1000} s`)
+      }
+      await sleep(100)
+    }
+
+    return { url, dataDir, stop }
+  } catch (e) {
+    await fs.rm(dataDir, { recursive: true, force: true })
+    throw e
+  }
+}

@@ -1,0 +1,250 @@
+/* test_demo.c — the demonstration data set: what it holds, its logins, its report. */
+#include "helpers.h"
+
+#include "auth/auth.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "demo/demo.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PASSWORD "demo-pass-2026"
+
+typedef struct {
+	lz_test_env env;
+	lz_ctx ctx;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	lz_test_env_setup(&f->env);
+	lz_test_ctx(&f->ctx, &f->env);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	lz_ctx_done(&f->ctx);
+	lz_test_env_teardown(&f->env);
+	free(f);
+	return 0;
+}
+
+static int64_t count(lz_ctx *ctx, const char *sql)
+{
+	lz_conn *c;
+	int64_t n = -1;
+	assert_ok(lz_ctx_conn(&c, ctx));
+	assert_ok(lz_exec_int(&n, c, sql, true, NULL));
+	return n;
+}
+
+static int64_t rows(lz_ctx *ctx)
+{
+	return count(ctx, "SELECT (SELECT count(*) FROM bureau) + (SELECT count(*) FROM department) + "
+			  "(SELECT count(*) FROM staff) + (SELECT count(*) FROM user_account) + "
+			  "(SELECT count(*) FROM audit_log)");
+}
+
+/* Loads the demo, returning the report (caller frees). */
+static char *load(lz_ctx *ctx)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *report = open_memstream(&text, &len);
+	assert_non_null(report);
+	assert_ok(lz_demo_load(ctx, PASSWORD, report));
+	fclose(report);
+	return text;
+}
+
+static void test_demo__loads_a_realistic_organisation(void **state)
+{
+	fixture *f = *state;
+	struct timespec t0, t1;
+	lz_bureau b, parent;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	free(load(&f->ctx));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	print_message("demo loaded in %.3f s\n", seconds);
+	assert_true(seconds < 2.0);
+
+	assert_true(count(&f->ctx, "SELECT count(*) FROM bureau") >= 15);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM staff") >= 200);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account"), 9);
+	/* Every bureau has its four departments, and counties a fifth. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) FROM department d "
+					"WHERE d.bureau_id = b.id) <> CASE WHEN b.level = 4 THEN 5 ELSE 4 END"),
+			 0);
+	/* Staff per bureau stay within 8..25 (and a few linked to logins). */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) FROM staff s "
+					"WHERE s.bureau_id = b.id) NOT BETWEEN 8 AND 28"),
+			 0);
+	/* Mostly active, some on leave or gone. */
+	int64_t active = count(&f->ctx, "SELECT count(*) FROM staff WHERE status = 1");
+	int64_t other = count(&f->ctx, "SELECT count(*) FROM staff WHERE status <> 1");
+	assert_true(other > 0 && active > 8 * other);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM staff WHERE post = '局长'"),
+			 count(&f->ctx, "SELECT count(*) FROM bureau"));
+
+	assert_ok(lz_bureau_by_code(&b, &f->ctx, "100000"));
+	assert_string_equal(b.name, "国家移民管理局");
+	assert_string_equal(b.name_en, "National Immigration Administration");
+	assert_int_equal(b.level, LZ_LEVEL_NATIONAL);
+
+	/* Tianmen: a county-level city under the province, modelled as a city. */
+	assert_ok(lz_bureau_by_code(&b, &f->ctx, "429006"));
+	assert_string_equal(b.name, "天门市移民局");
+	assert_int_equal(b.level, LZ_LEVEL_CITY);
+	assert_ok(lz_bureau_get(&parent, &f->ctx, b.parent_id));
+	assert_string_equal(parent.code, "420000");
+
+	assert_ok(lz_bureau_by_code(&b, &f->ctx, "330122"));
+	assert_string_equal(b.name, "桐庐县移民局");
+	assert_int_equal(b.level, LZ_LEVEL_COUNTY);
+	assert_ok(lz_bureau_get(&parent, &f->ctx, b.parent_id));
+	assert_string_equal(parent.code, "330100");
+	assert_ok(lz_bureau_get(&parent, &f->ctx, parent.parent_id));
+	assert_string_equal(parent.code, "330000");
+
+	assert_ok(lz_bureau_by_code(&b, &f->ctx, "420527"));
+	assert_ok(lz_bureau_get(&parent, &f->ctx, b.parent_id));
+	assert_string_equal(parent.code, "420500");
+
+	/* It all went through the org module: one audit entry per row. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM audit_log"),
+			 count(&f->ctx, "SELECT (SELECT count(*) FROM bureau) + (SELECT count(*) FROM department) + "
+					"(SELECT count(*) FROM staff) + (SELECT count(*) FROM user_account)"));
+	assert_string_equal(f->ctx.actor.login, "test");
+	assert_int_equal(f->ctx.actor.role, LZ_ROLE_SYSTEM);
+}
+
+static void test_demo__logins_are_linked_and_reported(void **state)
+{
+	fixture *f = *state;
+	static const char *const logins[] = {"admin",     "director",   "clerk",     "reviewer", "finance",
+					     "inspector", "discipline", "ombudsman", "auditor"};
+	char *report = load(&f->ctx);
+	lz_session session;
+
+	for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "\n%-12s", logins[i]);
+		if (!strstr(report, line))
+			fail_msg("the report does not name '%s':\n%s", logins[i], report);
+	}
+	assert_non_null(strstr(report, PASSWORD));
+	assert_non_null(strstr(report, "桐庐县移民局"));
+	assert_non_null(strstr(report, "330122"));
+
+	/* Each login is linked to an active staff member of its own bureau. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN staff s ON s.id = u.staff_id "
+					"WHERE s.bureau_id = u.bureau_id AND s.status = 1"),
+			 9);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN staff s ON s.id = u.staff_id "
+					"JOIN bureau b ON b.id = u.bureau_id "
+					"WHERE u.login = 'director' AND s.post = '局长' AND b.code = '420000'"),
+			 1);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN bureau b ON b.id = u.bureau_id "
+					"WHERE (u.login IN ('clerk', 'reviewer') AND b.code = '330122') "
+					"OR (u.login = 'finance' AND b.code = '330100')"),
+			 3);
+
+	/* And the logins work. */
+	assert_ok(lz_session_create(&session, &f->ctx, "clerk", PASSWORD));
+	assert_int_equal(f->ctx.actor.role, LZ_ROLE_CLERK);
+	lz_bureau b;
+	assert_ok(lz_bureau_by_code(&b, &f->ctx, "330122"));
+	assert_int_equal(lz_bureau_by_code(&b, &f->ctx, "330127"), LZ_ENOTFOUND);
+	free(report);
+}
+
+static void test_demo__loading_twice_is_refused_and_adds_nothing(void **state)
+{
+	fixture *f = *state;
+	char *text = NULL;
+	size_t len = 0;
+
+	free(load(&f->ctx));
+	int64_t before = rows(&f->ctx);
+	FILE *report = open_memstream(&text, &len);
+	assert_int_equal(lz_demo_load(&f->ctx, PASSWORD, report), LZ_ECONFLICT);
+	fclose(report);
+	assert_int_equal(len, 0);
+	assert_int_equal(rows(&f->ctx), before);
+	free(text);
+}
+
+static void test_demo__bad_password_writes_nothing(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(lz_demo_load(&f->ctx, "short", NULL), LZ_EINVALID);
+	assert_string_equal(lz_error_last()->field, "password");
+	assert_int_equal(lz_demo_load(&f->ctx, NULL, NULL), LZ_EINVALID);
+	assert_int_equal(rows(&f->ctx), 0);
+}
+
+/* Every staff record as JSON, in id order. Caller frees. */
+static char *all_staff(lz_ctx *ctx)
+{
+	lz_buf out = LZ_BUF_INIT;
+	lz_staff_query q = LZ_STAFF_QUERY_INIT;
+	int64_t next = 0;
+	q.limit = 200;
+	do {
+		json_t *page;
+		q.after_id = next;
+		assert_ok(lz_staff_list(&page, &next, ctx, &q));
+		lz_json_dump(&out, page);
+		json_decref(page);
+	} while (next);
+	return lz_buf_detach(&out);
+}
+
+static void test_demo__is_the_same_every_time(void **state)
+{
+	fixture *f = *state;
+	lz_test_env other;
+	lz_ctx ctx2;
+
+	free(load(&f->ctx));
+	lz_test_env_setup(&other);
+	lz_test_ctx(&ctx2, &other);
+	/* Even when the caller acts as someone else. */
+	ctx2.actor.role = LZ_ROLE_CLERK;
+	snprintf(ctx2.actor.login, sizeof(ctx2.actor.login), "someone");
+	free(load(&ctx2));
+	assert_int_equal(ctx2.actor.role, LZ_ROLE_CLERK);
+	lz_ctx_act_as_system(&ctx2, "test");
+
+	char *a = all_staff(&f->ctx), *b = all_staff(&ctx2);
+	assert_true(strlen(a) > 10000);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"employee_no\":\"330122-001\""));
+	free(a);
+	free(b);
+	lz_ctx_done(&ctx2);
+	lz_test_env_teardown(&other);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_demo__loads_a_realistic_organisation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo__logins_are_linked_and_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo__loading_twice_is_refused_and_adds_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo__bad_password_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo__is_the_same_every_time, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
