@@ -108,11 +108,11 @@ static const char *const surnames[] = {
 };
 
 static const char *const given_names[] = {
-	"伟",   "芳",   "娜",   "秀英", "敏",   "静",   "丽",   "强",   "磊",   "军",   "洋",   "勇",
-	"艳",   "杰",   "娟",   "涛",   "明",   "超",   "秀兰", "霞",   "平",   "刚",   "桂英", "建华",
-	"建国", "建军", "志强", "志明", "海燕", "晓东", "晓燕", "丹",   "萍",   "鹏",   "辉",   "玲",
-	"斌",   "宇",   "浩",   "凯",   "鑫",   "婷",   "雪",   "琳",   "健",   "波",   "俊",   "帆",
-	"亮",   "晨",   "欣怡", "颖",   "倩",   "宁",   "峰",   "文博", "子涵", "思远", "雨欣", "嘉怡",
+	"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇",
+	"艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华",
+	"建国", "建军", "志强", "志明", "海燕", "晓东", "晓燕", "丹", "萍", "鹏", "辉", "玲",
+	"斌", "宇", "浩", "凯", "鑫", "婷", "雪", "琳", "健", "波", "俊", "帆",
+	"亮", "晨", "欣怡", "颖", "倩", "宁", "峰", "文博", "子涵", "思远", "雨欣", "嘉怡",
 	"佳琪", "梓轩", "浩然", "宇航", "俊杰", "国庆", "红梅", "春梅", "玉兰", "桂芳", "永刚", "卫东",
 	"立新", "德华", "振华", "文静", "丽娟", "秀珍", "凤英", "淑珍", "玉梅", "海涛", "云飞", "晓峰",
 	"少华", "永强", "建平", "国华", "光明", "家豪", "一鸣", "天宇", "雅婷", "诗涵", "梦洁", "静怡",
@@ -152,12 +152,17 @@ typedef struct {
 	int staff, departments;
 } loader;
 
+/* The bureau being staffed. */
 typedef struct {
-	char name[32];
-} person_name;
+	const demo_bureau *d;
+	int64_t id;
+	int64_t departments[N_DEPARTMENTS];
+	char names[64][32]; /* of its staff so far, to give no two the same */
+	int n_staff;
+} roster;
 
 /* A name not yet used in this bureau: a common surname and a given name. */
-static void make_name(loader *l, char out[32], const person_name *used, int n_used)
+static void make_name(loader *l, char out[32], const roster *r)
 {
 	for (;;) {
 		/* The smaller of two draws leans towards the common surnames. */
@@ -165,8 +170,8 @@ static void make_name(loader *l, char out[32], const person_name *used, int n_us
 		snprintf(out, 32, "%s%s", surnames[a < b ? a : b],
 			 given_names[rng_below(&l->rng, COUNT(given_names))]);
 		bool taken = false;
-		for (int i = 0; i < n_used && !taken; i++)
-			taken = strcmp(used[i].name, out) == 0;
+		for (int i = 0; i < r->n_staff && !taken; i++)
+			taken = strcmp(r->names[i], out) == 0;
 		if (!taken)
 			return;
 	}
@@ -179,31 +184,31 @@ static void make_date(loader *l, char out[11], int32_t from)
 	lz_date_format(out, from + (span > 0 ? (int32_t)rng_below(&l->rng, (uint32_t)span) : 0));
 }
 
+/* What the next staff member does. */
 typedef struct {
-	int department;    /* D_ */
+	int department; /* D_ */
 	const char *post;
 	int32_t hired_from; /* days */
 	bool always_active;
 } role_slot;
 
-static int add_staff(int64_t *out_id, loader *l, int64_t bureau_id, const char *code, const int64_t *dept_ids,
-		     const role_slot *slot, person_name *used, int *n_used)
+static int add_staff(int64_t *out_id, loader *l, roster *r, const role_slot *slot)
 {
 	lz_staff_input in = {0};
-	char employee_no[16], hired[11];
+	char employee_no[16], hired[11], *name = r->names[r->n_staff];
 	uint32_t roll = rng_below(&l->rng, 100);
 
-	make_name(l, used[*n_used].name, used, *n_used);
+	make_name(l, name, r);
 	make_date(l, hired, slot->hired_from);
-	snprintf(employee_no, sizeof(employee_no), "%s-%03d", code, *n_used + 1);
-	in.bureau_id = bureau_id;
-	in.department_id = dept_ids[slot->department];
+	snprintf(employee_no, sizeof(employee_no), "%s-%03d", r->d->code, r->n_staff + 1);
+	in.bureau_id = r->id;
+	in.department_id = r->departments[slot->department];
 	in.employee_no = employee_no;
-	in.name = used[*n_used].name;
+	in.name = name;
 	in.post = slot->post;
 	in.status = slot->always_active || roll >= 8 ? "active" : roll < 5 ? "leave" : "left";
 	in.hired_on = hired;
-	(*n_used)++;
+	r->n_staff++;
 	l->staff++;
 	return lz_staff_create(out_id, l->ctx, &in);
 }
@@ -215,42 +220,42 @@ static int add_staff(int64_t *out_id, loader *l, int64_t bureau_id, const char *
  */
 static int load_bureau(loader *l, size_t i)
 {
-	const demo_bureau *d = &bureaus[i];
-	lz_level level = lz_level_parse(d->level);
-	lz_bureau_input in = {d->code, d->name, d->name_en, d->level, 0};
-	int64_t dept_ids[N_DEPARTMENTS] = {0}, head = 0;
+	roster r = {.d = &bureaus[i]};
+	lz_level level = lz_level_parse(r.d->level);
+	lz_bureau_input in = {r.d->code, r.d->name, r.d->name_en, r.d->level, 0};
 	int n_departments = level == LZ_LEVEL_COUNTY ? N_DEPARTMENTS : D_RESETTLEMENT;
 	int target = sizes[level].base + (int)rng_below(&l->rng, (uint32_t)sizes[level].spread + 1);
-	person_name used[64];
-	int n_used = 0, error, fill = 0;
+	int64_t head = 0;
+	int error, fill = 0;
 
-	for (size_t p = 0; d->parent_code && p < i; p++)
-		if (strcmp(bureaus[p].code, d->parent_code) == 0)
+	for (size_t p = 0; r.d->parent_code && p < i; p++)
+		if (strcmp(bureaus[p].code, r.d->parent_code) == 0)
 			in.parent_id = l->bureau_ids[p];
-	if ((error = lz_bureau_create(&l->bureau_ids[i], l->ctx, &in)) < 0)
+	if ((error = lz_bureau_create(&r.id, l->ctx, &in)) < 0)
 		return error;
+	l->bureau_ids[i] = r.id;
 	for (int k = 0; k < n_departments; k++) {
-		if ((error = lz_department_create(&dept_ids[k], l->ctx, l->bureau_ids[i], departments[k].name)) < 0)
+		if ((error = lz_department_create(&r.departments[k], l->ctx, r.id, departments[k].name)) < 0)
 			return error;
 		l->departments++;
 	}
 
 	role_slot slot = {D_GENERAL, "局长", l->epoch1990, true};
-	if ((error = add_staff(&head, l, l->bureau_ids[i], d->code, dept_ids, &slot, used, &n_used)) < 0)
+	if ((error = add_staff(&head, l, &r, &slot)) < 0)
 		return error;
 	slot.post = "副局长";
 	for (int k = 0; k < (target >= 14 ? 2 : 1); k++)
-		if ((error = add_staff(NULL, l, l->bureau_ids[i], d->code, dept_ids, &slot, used, &n_used)) < 0)
+		if ((error = add_staff(NULL, l, &r, &slot)) < 0)
 			return error;
 	slot.post = "科长";
 	slot.hired_from = l->epoch1990 + 5 * 365;
 	for (slot.department = 0; slot.department < n_departments; slot.department++)
-		if ((error = add_staff(NULL, l, l->bureau_ids[i], d->code, dept_ids, &slot, used, &n_used)) < 0)
+		if ((error = add_staff(NULL, l, &r, &slot)) < 0)
 			return error;
 
 	slot.hired_from = l->epoch2000;
 	for (size_t k = 0; k < N_LOGINS; k++) {
-		if (strcmp(logins[k].bureau_code, d->code) != 0)
+		if (strcmp(logins[k].bureau_code, r.d->code) != 0)
 			continue;
 		if (!logins[k].post) {
 			l->login_staff[k] = head;
@@ -258,13 +263,12 @@ static int load_bureau(loader *l, size_t i)
 		}
 		slot.department = logins[k].department;
 		slot.post = logins[k].post;
-		if ((error = add_staff(&l->login_staff[k], l, l->bureau_ids[i], d->code, dept_ids, &slot, used,
-				       &n_used)) < 0)
+		if ((error = add_staff(&l->login_staff[k], l, &r, &slot)) < 0)
 			return error;
 	}
 
 	slot.always_active = false;
-	while (n_used < target) {
+	while (r.n_staff < target) {
 		slot.department = fill % n_departments;
 		/* In larger bureaus each department's first extra hand is its deputy head. */
 		if (target >= 14 && fill < n_departments)
@@ -272,7 +276,7 @@ static int load_bureau(loader *l, size_t i)
 		else
 			slot.post = departments[slot.department].posts[rng_below(&l->rng, 3)];
 		fill++;
-		if ((error = add_staff(NULL, l, l->bureau_ids[i], d->code, dept_ids, &slot, used, &n_used)) < 0)
+		if ((error = add_staff(NULL, l, &r, &slot)) < 0)
 			return error;
 	}
 	return 0;
@@ -327,7 +331,7 @@ static int load(loader *l, const char *password, FILE *report)
 	int error;
 
 	if (n < LZ_PASSWORD_MIN || n > LZ_PASSWORD_MAX || !lz_utf8_valid(password, n))
-		return lz_error_set(LZ_EINVALID, "password", "the demo password must be %d to %d bytes of UTF-8",
+		return lz_error_set(LZ_EINVALID, "password", "the password must be %d to %d bytes of UTF-8",
 				    LZ_PASSWORD_MIN, LZ_PASSWORD_MAX);
 	if ((error = lz_date_parse(&l->epoch1990, "1990-03-01")) < 0 ||
 	    (error = lz_date_parse(&l->epoch2000, "2000-09-01")) < 0 ||
@@ -341,7 +345,8 @@ static int load(loader *l, const char *password, FILE *report)
 		goto done;
 	if (existing > 0) {
 		error = lz_error_set(LZ_ECONFLICT, NULL,
-				     "the store already holds %lld bureaus; the demo loads only into an empty store",
+				     "the store holds %lld bureaus already; "
+				     "the demo loads only into an empty store",
 				     (long long)existing);
 		goto done;
 	}

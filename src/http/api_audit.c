@@ -43,8 +43,9 @@ int api_audit_verify(lz_reply *out, lz_req *r)
 	body = json_pack("{s:b,s:I,s:s}", "ok", rep.ok, "count", (json_int_t)rep.count, "head", head);
 	if (!rep.ok)
 		json_object_set_new(body, "first_bad",
-				    json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)rep.first_bad_seq, "problem",
-					      lz_audit_problem_name(rep.problem), "message", rep.message));
+		                    json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)rep.first_bad_seq,
+		                              "problem", lz_audit_problem_name(rep.problem), "message",
+		                              rep.message));
 	lz_http__json(out, 200, body);
 	return 0;
 }

@@ -115,7 +115,8 @@ int api_department_create(lz_reply *out, lz_req *r)
 	    (error = lz_department_create(&id, &r->ctx, bureau_id, name)) < 0)
 		goto done;
 	lz_http__json(out, 201,
-		      json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "bureau_id", (json_int_t)bureau_id, "name", name));
+	              json_pack("{s:I,s:I,s:s}", "id", (json_int_t)id, "bureau_id", (json_int_t)bureau_id,
+	                        "name", name));
 done:
 	json_decref(body);
 	return error;

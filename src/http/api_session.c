@@ -32,7 +32,8 @@ static bool is_write(const char *method)
 
 int lz_http__session(lz_req *r)
 {
-	const char *auth = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *auth =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *token = NULL, *sent;
 	int error;
 
@@ -51,8 +52,9 @@ int lz_http__session(lz_req *r)
 	if (r->cookie_session && is_write(r->http_method)) {
 		sent = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
 		if (!sent || strlen(sent) != strlen(r->csrf) || !lz_memeq(sent, r->csrf, strlen(r->csrf)))
-			return lz_error_set(LZ_HTTP_ECSRF, NULL,
-					    "a cookie session must send its CSRF token in the X-CSRF-Token header");
+			return lz_error_set(
+			    LZ_HTTP_ECSRF, NULL,
+			    "a cookie session must send its CSRF token in the X-CSRF-Token header");
 	}
 	return 0;
 }
@@ -80,9 +82,11 @@ int api_session_create(lz_reply *out, lz_req *r)
 	    (error = lz_session_create(&s, &r->ctx, login, password)) < 0 ||
 	    (error = lz_user_json(&user, &r->ctx, s.user_id)) < 0)
 		goto done;
-	out->set_cookie = lz_pool_printf(r->ctx.pool, COOKIE_NAME "=%s; " COOKIE_ATTRS "; Max-Age=%d%s", s.token,
-					 r->ctx.app->session_max_age, via_https(r) ? "; Secure" : "");
-	lz_http__json(out, 200, json_pack("{s:s,s:s,s:o}", "token", s.token, "csrf_token", s.csrf, "user", user));
+	out->set_cookie =
+	    lz_pool_printf(r->ctx.pool, COOKIE_NAME "=%s; " COOKIE_ATTRS "; Max-Age=%d%s", s.token,
+	                   r->ctx.app->session_max_age, via_https(r) ? "; Secure" : "");
+	lz_http__json(out, 200,
+	              json_pack("{s:s,s:s,s:o}", "token", s.token, "csrf_token", s.csrf, "user", user));
 	user = NULL;
 done:
 	json_decref(user);

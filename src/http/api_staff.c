@@ -36,7 +36,8 @@ int api_staff_get(lz_reply *out, lz_req *r)
 	int64_t id;
 	int error;
 
-	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
 		return error;
 	lz_http__json(out, 200, staff);
 	return 0;
@@ -49,8 +50,10 @@ int api_staff_create(lz_reply *out, lz_req *r)
 	int64_t id;
 	int error;
 
-	if ((error = lz_http__body(&body, r)) < 0 || (error = lz_staff_input_from_json(&in, body, true)) < 0 ||
-	    (error = lz_staff_create(&id, &r->ctx, &in)) < 0 || (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
+	if ((error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_staff_input_from_json(&in, body, true)) < 0 ||
+	    (error = lz_staff_create(&id, &r->ctx, &in)) < 0 ||
+	    (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
 		goto done;
 	out->location = lz_pool_printf(r->ctx.pool, "/api/v1/staff/%lld", (long long)id);
 	lz_http__json(out, 201, staff);
@@ -68,7 +71,8 @@ int api_staff_update(lz_reply *out, lz_req *r)
 
 	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
 	    (error = lz_staff_input_from_json(&in, body, false)) < 0 ||
-	    (error = lz_staff_update(&r->ctx, id, &in)) < 0 || (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
+	    (error = lz_staff_update(&r->ctx, id, &in)) < 0 ||
+	    (error = lz_staff_get_json(&staff, &r->ctx, id)) < 0)
 		goto done;
 	lz_http__json(out, 200, staff);
 done:

@@ -14,10 +14,10 @@
 
 static json_t *user_row_json(const lz_user *u)
 {
-	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:o,s:b,s:o}", "id", (json_int_t)u->id, "login", u->login, "role",
-			 lz_role_name(u->role), "bureau_id", (json_int_t)u->bureau_id, "bureau_code", u->bureau_code,
-			 "staff_id", u->staff_id ? json_integer(u->staff_id) : json_null(), "active", u->active,
-			 "created_at", lz_json_time(u->created_at));
+	return json_pack("{s:I,s:s,s:s,s:I,s:s,s:o,s:b,s:o}", "id", (json_int_t)u->id, "login", u->login,
+	                 "role", lz_role_name(u->role), "bureau_id", (json_int_t)u->bureau_id, "bureau_code",
+	                 u->bureau_code, "staff_id", u->staff_id ? json_integer(u->staff_id) : json_null(),
+	                 "active", u->active, "created_at", lz_json_time(u->created_at));
 }
 
 int api_user_list(lz_reply *out, lz_req *r)

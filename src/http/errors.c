@@ -23,27 +23,27 @@
 typedef struct {
 	int code;
 	int status;
-	const char *name;  /* NULL: lz_error_name(code) */
-	const char *zh;    /* the zh-CN message */
-	const char *en;    /* the English message when the error carries none */
-	int retry_after;   /* seconds for the Retry-After header, 0 for none */
+	const char *name; /* NULL: lz_error_name(code) */
+	const char *zh;   /* the zh-CN message */
+	const char *en;   /* the English message when the error carries none */
+	int retry_after;  /* seconds for the Retry-After header, 0 for none */
 } err_row;
 
 static const err_row rows[] = {
-	{LZ_EINVALID, 422, NULL, "字段无效", "invalid field", 0},
-	{LZ_EMALFORMED, 400, NULL, "请求格式错误", "malformed request", 0},
-	{LZ_ENOTFOUND, 404, NULL, "记录不存在或无权访问", "not found", 0},
-	{LZ_ECONFLICT, 409, NULL, "操作与现有数据冲突", "the request conflicts with existing data", 0},
-	{LZ_EFORBIDDEN, 403, NULL, "当前角色无权执行此操作", "your role may not do this", 0},
-	{LZ_EAUTH, 401, NULL, "请先登录", "sign in first", 0},
-	{LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 60},
-	{LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
-	{LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
-	{LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},
-	{LZ_HTTP_EMEDIA, 415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）",
-	 "the body must be JSON (Content-Type: application/json)", 0},
-	{LZ_HTTP_ECSRF, 403, "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试",
-	 "missing or wrong X-CSRF-Token header", 0},
+    {LZ_EINVALID, 422, NULL, "字段无效", "invalid field", 0},
+    {LZ_EMALFORMED, 400, NULL, "请求格式错误", "malformed request", 0},
+    {LZ_ENOTFOUND, 404, NULL, "记录不存在或无权访问", "not found", 0},
+    {LZ_ECONFLICT, 409, NULL, "操作与现有数据冲突", "the request conflicts with existing data", 0},
+    {LZ_EFORBIDDEN, 403, NULL, "当前角色无权执行此操作", "your role may not do this", 0},
+    {LZ_EAUTH, 401, NULL, "请先登录", "sign in first", 0},
+    {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 60},
+    {LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
+    {LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
+    {LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},
+    {LZ_HTTP_EMEDIA, 415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）",
+     "the body must be JSON (Content-Type: application/json)", 0},
+    {LZ_HTTP_ECSRF, 403, "csrf", "缺少或错误的 CSRF 令牌，请刷新页面后重试",
+     "missing or wrong X-CSRF-Token header", 0},
 };
 
 /* Every other code: the store failed, the history does not verify, a bug. */
@@ -125,8 +125,9 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 	if (row->status >= 500) {
 		lz_log(LZ_LOG_ERROR, r->id, "%s %s: %s: %s", r->method, r->log_path, lz_error_name(code),
 		       own ? e->message : "(no message)");
-		snprintf(message, sizeof(message), r->lang == LZ_LANG_EN ? "%s; request id %s" : "%s；请求编号 %s",
-			 r->lang == LZ_LANG_EN ? row->en : row->zh, r->id);
+		snprintf(message, sizeof(message),
+		         r->lang == LZ_LANG_EN ? "%s; request id %s" : "%s；请求编号 %s",
+		         r->lang == LZ_LANG_EN ? row->en : row->zh, r->id);
 	} else if (r->lang == LZ_LANG_EN) {
 		snprintf(message, sizeof(message), "%s", own ? e->message : row->en);
 	} else if (code == LZ_EINVALID && own) {
@@ -142,6 +143,7 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 	memset(out, 0, sizeof(*out));
 	out->status = row->status;
 	out->retry_after = row->retry_after;
-	out->json = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", row->name ? row->name : lz_error_name(code),
-			      "message", message, "field", field[0] ? json_string(field) : json_null());
+	out->json =
+	    json_pack("{s:{s:s,s:s,s:o}}", "error", "code", row->name ? row->name : lz_error_name(code),
+	              "message", message, "field", field[0] ? json_string(field) : json_null());
 }

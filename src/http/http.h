@@ -19,7 +19,10 @@ typedef struct {
 	int shutdown_grace_ms; /* how long requests in flight may take to finish on a signal */
 } lz_http_opts;
 
-#define LZ_HTTP_OPTS_INIT {"127.0.0.1:8080", 2, 1 << 20, 10000}
+#define LZ_HTTP_OPTS_INIT                                                                                    \
+	{                                                                                                    \
+		"127.0.0.1:8080", 2, 1 << 20, 10000                                                          \
+	}
 
 /*
  * Serves 'app' until SIGTERM or SIGINT. On the signal the server stops accepting

@@ -57,7 +57,7 @@ typedef struct {
 	size_t len;
 } lz_embedded;
 
-extern const lz_embedded lz_web_files[];  /* the console, from web/dist */
+extern const lz_embedded lz_web_files[]; /* the console, from web/dist */
 extern const int lz_web_files_count;
 extern const lz_embedded lz_http_files[]; /* openapi.json */
 extern const int lz_http_files_count;
@@ -108,28 +108,28 @@ typedef struct lz_req {
 	struct MHD_Connection *conn;
 	lz_ctx ctx;
 	bool ctx_live;
-	char id[17];                      /* request id, 16 hex characters */
-	char address[INET6_ADDRSTRLEN];   /* client address */
+	char id[17];                    /* request id, 16 hex characters */
+	char address[INET6_ADDRSTRLEN]; /* client address */
 	char method[12];
-	char log_path[160];               /* the path without query, cut for the log */
-	const char *path;                 /* libmicrohttpd's decoded path; valid during handler calls */
-	const char *http_method;          /* libmicrohttpd's; valid during handler calls */
+	char log_path[160];      /* the path without query, cut for the log */
+	const char *path;        /* libmicrohttpd's decoded path; valid during handler calls */
+	const char *http_method; /* libmicrohttpd's; valid during handler calls */
 	lz_lang lang;
 	uint64_t started_us;
 
 	lz_buf body;
-	bool too_big;                     /* the body passed the limit: it is discarded */
-	bool answered;                    /* a response is queued */
+	bool too_big;  /* the body passed the limit: it is discarded */
+	bool answered; /* a response is queued */
 
 	const lz_route *route;
 	lz_param params[LZ_HTTP_MAX_PARAMS];
 	int nparams;
 
-	const char *token;                /* the session token presented, if any */
-	bool cookie_session;              /* the token came in the cookie (CSRF applies) */
-	char csrf[LZ_TOKEN_CHARS + 1];    /* the session's CSRF token, once resumed */
+	const char *token;             /* the session token presented, if any */
+	bool cookie_session;           /* the token came in the cookie (CSRF applies) */
+	char csrf[LZ_TOKEN_CHARS + 1]; /* the session's CSRF token, once resumed */
 
-	int status;                       /* of the queued answer, for the access log */
+	int status; /* of the queued answer, for the access log */
 	size_t bytes;
 } lz_req;
 
@@ -147,9 +147,9 @@ struct lz_server {
 	const lz_app *app;
 	lz_http_opts opts;
 	struct MHD_Daemon *daemon;
-	atomic_int in_flight;  /* requests begun and not yet completed */
-	atomic_bool stopping;  /* a signal came: answers close their connection */
-	char *health;          /* the health reply, built once */
+	atomic_int in_flight; /* requests begun and not yet completed */
+	atomic_bool stopping; /* a signal came: answers close their connection */
+	char *health;         /* the health reply, built once */
 	size_t health_len;
 };
 

@@ -76,7 +76,8 @@ int lz_http__query_time(int64_t *out, const lz_req *r, const char *name)
 
 	*out = 0;
 	if (v && lz_time_parse(out, v) < 0)
-		return lz_error_set(LZ_EINVALID, name, "%s must be an RFC 3339 time (2026-01-31T08:00:00Z)", name);
+		return lz_error_set(LZ_EINVALID, name, "%s must be an RFC 3339 time (2026-01-31T08:00:00Z)",
+		                    name);
 	return 0;
 }
 
@@ -109,7 +110,7 @@ typedef struct {
 } query_check;
 
 static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
-				   const char *value, size_t value_size)
+                                   const char *value, size_t value_size)
 {
 	query_check *qc = cls;
 
@@ -120,7 +121,7 @@ static enum MHD_Result check_value(void *cls, enum MHD_ValueKind kind, const cha
 	}
 	if (key_size > LZ_HTTP_QUERY_MAX || value_size > LZ_HTTP_QUERY_MAX) {
 		qc->error = lz_error_set(LZ_EINVALID, key_size > 60 ? NULL : key,
-					 "query parameters are limited to %d bytes", LZ_HTTP_QUERY_MAX);
+		                         "query parameters are limited to %d bytes", LZ_HTTP_QUERY_MAX);
 		return MHD_NO;
 	}
 	return MHD_YES;
@@ -147,5 +148,6 @@ json_t *lz_http__list(json_t *items, int64_t next)
 	char cursor[24];
 
 	snprintf(cursor, sizeof(cursor), "%" PRId64, next);
-	return json_pack("{s:o,s:o}", "items", items, "next_cursor", next > 0 ? json_string(cursor) : json_null());
+	return json_pack("{s:o,s:o}", "items", items, "next_cursor",
+	                 next > 0 ? json_string(cursor) : json_null());
 }

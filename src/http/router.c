@@ -46,7 +46,8 @@ static int match(lz_str *names, lz_str *values, const char *pattern, const char 
 
 static bool method_is(const lz_route *rt, const char *method)
 {
-	return strcmp(rt->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+	return strcmp(rt->method, method) == 0 ||
+	       (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
 }
 
 static void allow_add(char *allow, size_t allow_size, const char *method)
@@ -85,6 +86,7 @@ int lz_http__route(lz_req *r, const char *method, const char *path, char *allow,
 		return 0;
 	}
 	if (path_known)
-		return lz_error_set(LZ_HTTP_EMETHOD, NULL, "%s is not allowed here; allowed: %s", method, allow);
+		return lz_error_set(LZ_HTTP_EMETHOD, NULL, "%s is not allowed here; allowed: %s", method,
+		                    allow);
 	return lz_error_set(LZ_ENOTFOUND, NULL, "no such resource: %.200s", path);
 }

@@ -5,9 +5,16 @@
  * are in (we set up the request: id, context, language), once per piece of body (we
  * keep it, up to the body limit), and once more when the request is complete (we
  * route it, run its handler and queue the answer). Answering on that last call, never
- * on the first, is what keeps keep-alive connections alive. The one exception is a
- * Content-Length over the limit: it is refused (413) on the first call, before any of
- * the body is read. on_completed then logs the request and frees it.
+ * on the first, is what keeps keep-alive connections alive. on_completed then logs
+ * the request and frees it.
+ *
+ * A body over the limit is never kept: its bytes are counted and dropped. When the
+ * Content-Length already says it is too big, the 413 goes out on the first call if
+ * the client waits for it (Expect: 100-continue) or if the body would be absurd to
+ * read through (DRAIN_FACTOR times the limit); libmicrohttpd then closes the
+ * connection. Otherwise the body is read through and dropped, and the 413 answered at
+ * its end: a client still writing to a connection closed under it often sees only
+ * the reset and never the answer.
  *
  * Invariants kept here:
  * - Every answer carries X-Request-Id and the security headers, whatever its status.
@@ -35,21 +42,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONNECTION_MEMORY (64 * 1024) /* per connection: request headers and I/O buffers */
+#define CONNECTION_MEMORY (16 * 1024) /* per connection: request headers and I/O buffers */
 #define CONNECTION_TIMEOUT 30         /* seconds of silence before an idle connection is closed */
 #define LISTEN_BACKLOG 1024
-#define REPLY_SIZE_GUESS 4096         /* a JSON reply's first buffer; lists grow it a few times */
+#define DRAIN_FACTOR 8        /* bodies declared up to 8 times the limit are read through, then refused */
+#define REPLY_SIZE_GUESS 4096 /* a JSON reply's first buffer; lists grow it a few times */
 
 /* Sent with every answer. The policy suits the console as Vite builds it. */
 static const struct {
 	const char *name;
 	const char *value;
 } security_headers[] = {
-	{"X-Content-Type-Options", "nosniff"},
-	{"Referrer-Policy", "same-origin"},
-	{"X-Frame-Options", "DENY"},
-	{"Content-Security-Policy",
-	 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'"},
 };
 
 #define JSON_TYPE "application/json; charset=utf-8"
@@ -76,7 +84,8 @@ static void log_copy(char *dst, size_t size, const char *src)
 
 static void client_address(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = info ? info->client_addr : NULL;
 
 	snprintf(out, INET6_ADDRSTRLEN, "unknown");
@@ -103,7 +112,8 @@ static lz_req *req_begin(lz_server *srv, struct MHD_Connection *conn, const char
 	lz_ctx_init(&r->ctx, srv->app, "http", r->id);
 	r->ctx.address = r->address;
 	r->ctx_live = true;
-	r->lang = lz_http__lang(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	r->lang = lz_http__lang(
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
 	return r;
 }
 
@@ -142,7 +152,8 @@ static enum MHD_Result answer(lz_req *r, lz_reply *rep)
 		text = lz_buf_detach(&out);
 		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, JSON_TYPE);
-		add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, rep->cache_control ? rep->cache_control : "no-store");
+		add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+		           rep->cache_control ? rep->cache_control : "no-store");
 	} else {
 		len = rep->len;
 		resp = MHD_create_response_from_buffer(len, (void *)rep->data, MHD_RESPMEM_PERSISTENT);
@@ -191,7 +202,8 @@ static int check_body(const lz_req *r)
 	if (r->body.len == 0)
 		return 0;
 	if (!is_json(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
-		return lz_error_set(LZ_HTTP_EMEDIA, NULL, "the body must be sent as Content-Type: application/json");
+		return lz_error_set(LZ_HTTP_EMEDIA, NULL,
+		                    "the body must be sent as Content-Type: application/json");
 	if (!lz_utf8_valid(r->body.ptr, r->body.len))
 		return lz_error_set(LZ_EMALFORMED, NULL, "the body is not valid UTF-8 text");
 	return 0;
@@ -245,7 +257,7 @@ static enum MHD_Result dispatch(lz_req *r)
 	lz_error_clear();
 	if (r->too_big)
 		error = lz_error_set(LZ_ETOOBIG, NULL, "the request body is larger than %zu bytes",
-				     r->srv->opts.body_limit);
+		                     r->srv->opts.body_limit);
 	else if (is_api(r->path))
 		error = run_api(&rep, r, allow, sizeof(allow));
 	else
@@ -261,11 +273,22 @@ static enum MHD_Result dispatch(lz_req *r)
 
 /* ---------------------------------------------------------------- libmicrohttpd callbacks */
 
-static bool declared_too_big(const lz_req *r)
+/* The Content-Length of the request, or 0 when it has none. */
+static uint64_t declared_length(const lz_req *r)
 {
-	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
-	return cl && strtoull(cl, NULL, 10) > r->srv->opts.body_limit;
+	return cl ? strtoull(cl, NULL, 10) : 0; /* an overflow reads as ULLONG_MAX: too big */
+}
+
+/* True when a body declared too big is refused before it is read (see the top of the file). */
+static bool refuse_at_once(const lz_req *r, uint64_t declared)
+{
+	const char *expect = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+
+	return (expect && strcasecmp(expect, "100-continue") == 0) ||
+	       declared / DRAIN_FACTOR > r->srv->opts.body_limit;
 }
 
 static void take_body(lz_req *r, const char *data, size_t n)
@@ -281,21 +304,23 @@ static void take_body(lz_req *r, const char *data, size_t n)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				  const char *version, const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
 {
 	lz_req *r = *con_cls;
+	uint64_t declared;
 
 	(void)version;
 	if (!r) {
 		*con_cls = r = req_begin(cls, conn, url, method);
-		if (declared_too_big(r)) {
-			r->too_big = true;
+		declared = declared_length(r);
+		r->too_big = declared > r->srv->opts.body_limit;
+		if (r->too_big && refuse_at_once(r, declared)) {
 			r->path = url;
 			r->http_method = method;
 			if (dispatch(r) == MHD_YES)
 				return MHD_YES;
-			/* Could not answer yet: the body is discarded and the 413 goes at the end. */
+			/* Could not answer yet: the body is dropped and the 413 goes at its end. */
 		}
 		return MHD_YES;
 	}
@@ -312,7 +337,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	lz_server *srv = cls;
 	lz_req *r = *con_cls;
@@ -363,14 +388,15 @@ static int open_listener(int *out, bool *ipv6, const char *listen_on)
 		port = end + 1;
 		snprintf(host, sizeof(host), "%.*s", (int)(end - listen_on), listen_on);
 	} else {
-		return lz_error_set(LZ_EINVALID, "listen", "listen address '%s' is not HOST:PORT or [IPV6]:PORT",
-				    listen_on);
+		return lz_error_set(LZ_EINVALID, "listen",
+		                    "listen address '%s' is not HOST:PORT or [IPV6]:PORT", listen_on);
 	}
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai)) != 0)
-		return lz_error_set(LZ_EINVALID, "listen", "cannot listen on %s: %s", listen_on, gai_strerror(rc));
+		return lz_error_set(LZ_EINVALID, "listen", "cannot listen on %s: %s", listen_on,
+		                    gai_strerror(rc));
 	*ipv6 = ai->ai_family == AF_INET6;
 	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
@@ -449,12 +475,12 @@ int lz_http_serve(const lz_app *app, const lz_http_opts *opts)
 	masked = true;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;
-	srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv,
-				      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, &srv, MHD_OPTION_LISTEN_SOCKET, fd,
-				      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv.opts.threads,
-				      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-				      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
-				      MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
+	srv.daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                              on_mhd_log, &srv, MHD_OPTION_LISTEN_SOCKET, fd,
+	                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv.opts.threads,
+	                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+	                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
+	                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_END);
 	if (!srv.daemon) {
 		error = lz_error_set(LZ_EIO, "listen", "cannot start the HTTP server on %s", srv.opts.listen);
 		goto done;

@@ -30,12 +30,13 @@ enum {
 static const char *const sql[] = {
 	[Q_BUREAU_GET] = BUREAU_COLUMNS "WHERE b.id = ?",
 	[Q_BUREAU_BY_CODE] = BUREAU_COLUMNS "WHERE b.code = ?",
-	[Q_BUREAU_LIST] = BUREAU_COLUMNS "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND b.id > ? ORDER BY b.id LIMIT ?",
+	[Q_BUREAU_LIST] = BUREAU_COLUMNS "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND b.id > ? "
+					 "ORDER BY b.id LIMIT ?",
 	[Q_BUREAU_NATIONAL_COUNT] = "SELECT count(*) FROM bureau WHERE level = 1",
 	/* The path is unique and known only once the id is: a placeholder derived from the
 	 * (unique) code stands in until Q_BUREAU_SET_PATH, in the same transaction. */
-	[Q_BUREAU_INSERT] = "INSERT INTO bureau(code, name, name_en, level, parent_id, path, created_at, updated_at) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	[Q_BUREAU_INSERT] = "INSERT INTO bureau(code, name, name_en, level, parent_id, path, created_at, "
+			    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	[Q_BUREAU_SET_PATH] = "UPDATE bureau SET path = ? WHERE id = ?",
 };
 
@@ -200,7 +201,7 @@ static int check_input(lz_level *level, const lz_bureau_input *in)
 	if (*level == LZ_LEVEL_NATIONAL && in->parent_id != 0)
 		return lz_error_set(LZ_EINVALID, "parent_id", "the national bureau has no parent");
 	if (*level != LZ_LEVEL_NATIONAL && in->parent_id <= 0)
-		return lz_error_set(LZ_EINVALID, "parent_id", "parent_id is required below the national level");
+		return lz_error_set(LZ_EINVALID, "parent_id", "parent_id is required below national level");
 	return 0;
 }
 
@@ -220,14 +221,15 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 	if ((error = lz_auth_require(ctx, LZ_PERM_BUREAU_WRITE)) < 0 || (error = check_input(&level, in)) < 0)
 		goto done;
 	if (level == LZ_LEVEL_NATIONAL && ctx->actor.role != LZ_ROLE_SYSTEM) {
-		error = lz_error_set(LZ_EFORBIDDEN, "level", "only the system may create the national bureau");
+		error = lz_error_set(LZ_EFORBIDDEN, "level", "only the system creates the national bureau");
 		goto done;
 	}
 	if ((error = lz_org__tx_begin(&tx, ctx)) < 0)
 		goto done;
 
 	if (level == LZ_LEVEL_NATIONAL) {
-		if ((error = lz_exec_int(&nationals, ctx->conn, sql[Q_BUREAU_NATIONAL_COUNT], true, NULL)) < 0)
+		error = lz_exec_int(&nationals, ctx->conn, sql[Q_BUREAU_NATIONAL_COUNT], true, NULL);
+		if (error < 0)
 			goto done;
 		if (nationals > 0) {
 			error = lz_error_set(LZ_ECONFLICT, "level", "there is already a national bureau");
@@ -236,18 +238,21 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 	} else {
 		if ((error = lz_org__scope_check(&parent, ctx, ctx->conn, in->parent_id, "parent_id")) < 0)
 			goto done;
+		if (parent.level == LZ_LEVEL_COUNTY) {
+			error = lz_error_set(LZ_EINVALID, "level", "no bureau can be below a county");
+			goto done;
+		}
 		if ((int)parent.level + 1 != (int)level) {
-			error = lz_error_set(LZ_EINVALID, "level", "a bureau under a %s bureau must be at %s level",
+			error = lz_error_set(LZ_EINVALID, "level", "a bureau under a %s bureau must be a %s",
 					     lz_level_name(parent.level),
-					     parent.level < LZ_LEVEL_COUNTY ? lz_level_name((lz_level)(parent.level + 1))
-									    : "no");
+					     lz_level_name((lz_level)(parent.level + 1)));
 			goto done;
 		}
 	}
 	if ((error = bureau_query(&created, &taken, ctx->conn, 0, in->code)) < 0)
 		goto done;
 	if (taken) {
-		error = lz_error_set(LZ_ECONFLICT, "code", "code %s is already used by another bureau", in->code);
+		error = lz_error_set(LZ_ECONFLICT, "code", "code %s is taken by another bureau", in->code);
 		goto done;
 	}
 
@@ -256,7 +261,8 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 				 in->name_en ? in->name_en : "", (int64_t)level, in->parent_id, pending,
 				 lz_ctx_now(ctx), lz_ctx_now(ctx))) < 0)
 		goto done;
-	n = snprintf(path, sizeof(path), "%s%lld/", level == LZ_LEVEL_NATIONAL ? "/" : parent.path, (long long)id);
+	n = snprintf(path, sizeof(path), "%s%lld/", level == LZ_LEVEL_NATIONAL ? "/" : parent.path,
+		     (long long)id);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		error = lz_error_set(LZ_EINVALID, "parent_id", "the hierarchy is too deep");
 		goto done;

@@ -16,7 +16,8 @@ enum {
 
 static const char *const sql[] = {
 	[Q_DEPARTMENT_BY_NAME] = "SELECT id FROM department WHERE bureau_id = ? AND name = ?",
-	[Q_DEPARTMENT_INSERT] = "INSERT INTO department(bureau_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
+	[Q_DEPARTMENT_INSERT] = "INSERT INTO department(bureau_id, name, created_at) VALUES (?, ?, ?) "
+				"RETURNING id",
 	[Q_DEPARTMENT_LIST] = "SELECT id, bureau_id, name FROM department WHERE bureau_id = ? ORDER BY id",
 	[Q_DEPARTMENT_BUREAU] = "SELECT bureau_id FROM department WHERE id = ?",
 };
@@ -46,11 +47,11 @@ int lz_department_create(int64_t *out_id, lz_ctx *ctx, int64_t bureau_id, const 
 	    (error = lz_org__tx_begin(&tx, ctx)) < 0)
 		goto done;
 	if ((error = lz_org__scope_check(&bureau, ctx, ctx->conn, bureau_id, "bureau_id")) < 0 ||
-	    (error = lz_exec_int(&existing, ctx->conn, sql[Q_DEPARTMENT_BY_NAME], false, "it", bureau_id, name)) < 0)
+	    (error = lz_exec_int(&existing, ctx->conn, sql[Q_DEPARTMENT_BY_NAME], false, "it", bureau_id,
+				 name)) < 0)
 		goto done;
 	if (existing) {
-		error = lz_error_set(LZ_ECONFLICT, "name", "the bureau already has a department named '%.200s'",
-				     name);
+		error = lz_error_set(LZ_ECONFLICT, "name", "the bureau has a department '%.200s'", name);
 		goto done;
 	}
 	if ((error = lz_exec_int(&id, ctx->conn, sql[Q_DEPARTMENT_INSERT], true, "iti", bureau_id, name,
@@ -81,8 +82,10 @@ int lz_department_list(json_t **out, lz_ctx *ctx, int64_t bureau_id)
 	    (error = lz_stmt_bind_int(s, 1, bureau_id)) < 0)
 		goto done;
 	items = json_array();
-	while ((rc = lz_stmt_step(s)) == LZ_ROW)
-		json_array_append_new(items, department_json(lz_stmt_int(s, 0), lz_stmt_int(s, 1), lz_stmt_text(s, 2)));
+	while ((rc = lz_stmt_step(s)) == LZ_ROW) {
+		json_t *d = department_json(lz_stmt_int(s, 0), lz_stmt_int(s, 1), lz_stmt_text(s, 2));
+		json_array_append_new(items, d);
+	}
 	if (rc < 0) {
 		error = rc;
 		goto done;
@@ -103,7 +106,7 @@ int lz_org__department_check(lz_conn *conn, int64_t department_id, int64_t burea
 	if (error < 0)
 		return error;
 	if (owner != bureau_id)
-		return lz_error_set(LZ_EINVALID, "department_id", "department %lld is not a department of this bureau",
+		return lz_error_set(LZ_EINVALID, "department_id", "department %lld is not one of this bureau",
 				    (long long)department_id);
 	return 0;
 }

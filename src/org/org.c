@@ -106,7 +106,7 @@ int lz_org__check_text(const char *field, const char *s, bool required, size_t m
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
-			return lz_error_set(LZ_EINVALID, field, "%s must not contain control characters", field);
+			return lz_error_set(LZ_EINVALID, field, "%s contains a control character", field);
 		if (c != ' ')
 			blank = false;
 	}

@@ -48,7 +48,8 @@ int lz_org__bureau_load(lz_bureau *out, lz_conn *conn, int64_t id, const char *f
  * Reads bureau 'id' when it is in the actor's scope. A bureau out of scope is
  * LZ_ENOTFOUND with exactly the message of a missing one, naming 'field'.
  */
-int lz_org__scope_check(lz_bureau *out, lz_ctx *ctx, lz_conn *conn, int64_t id, const char *field) LZ_MUST_USE;
+int lz_org__scope_check(lz_bureau *out, lz_ctx *ctx, lz_conn *conn, int64_t id,
+			const char *field) LZ_MUST_USE;
 
 /*
  * Checks a text field: present and not blank when 'required' (NULL or "" is absent),

@@ -41,15 +41,17 @@ enum {
  * WHERE like any inner join). A county has nothing below it, so its scope is one
  * bureau, read through the staff_bureau index in id order.
  */
-#define STAFF_SELECT                                                                                          \
-	"SELECT s.id, s.bureau_id, b.name, s.department_id, d.name, s.employee_no, s.name, s.post, s.status, " \
-	"s.hired_on, s.created_at, s.updated_at, b.path "                                                     \
-	"FROM staff s CROSS JOIN bureau b LEFT JOIN department d ON d.id = s.department_id "                   \
+#define STAFF_SELECT                                                                                 \
+	"SELECT s.id, s.bureau_id, b.name, s.department_id, d.name, s.employee_no, s.name, s.post, " \
+	"s.status, s.hired_on, s.created_at, s.updated_at, b.path "                                  \
+	"FROM staff s CROSS JOIN bureau b LEFT JOIN department d ON d.id = s.department_id "          \
 	"WHERE b.id = s.bureau_id "
 #define SCOPE_PATH "AND b.path LIKE (CAST(? AS TEXT) || '%') "
 #define SCOPE_COUNTY "AND s.bureau_id = ? "
 #define FILTERS "AND s.id > ? AND (? = 0 OR s.department_id = ?) AND (? = 0 OR s.status = ?) "
-#define SEARCH "AND (s.name LIKE ? ESCAPE '\\' OR s.employee_no LIKE ? ESCAPE '\\' OR s.post LIKE ? ESCAPE '\\') "
+#define SEARCH                                                                                       \
+	"AND (s.name LIKE ? ESCAPE '\\' OR s.employee_no LIKE ? ESCAPE '\\' "                            \
+	"OR s.post LIKE ? ESCAPE '\\') "
 #define PAGE "ORDER BY s.id LIMIT ?"
 
 enum { C_ID, C_BUREAU_ID, C_BUREAU_NAME, C_DEPT_ID, C_DEPT_NAME, C_EMPLOYEE_NO, C_NAME, C_POST, C_STATUS,
@@ -62,10 +64,11 @@ static const char *const sql[] = {
 	[Q_STAFF_LIST_COUNTY] = STAFF_SELECT SCOPE_COUNTY FILTERS PAGE,
 	[Q_STAFF_LIST_COUNTY_Q] = STAFF_SELECT SCOPE_COUNTY FILTERS SEARCH PAGE,
 	[Q_STAFF_BY_EMPLOYEE_NO] = "SELECT id FROM staff WHERE bureau_id = ? AND employee_no = ?",
-	[Q_STAFF_INSERT] = "INSERT INTO staff(bureau_id, department_id, employee_no, name, post, status, hired_on, "
-			   "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	[Q_STAFF_UPDATE] = "UPDATE staff SET department_id = ?, employee_no = ?, name = ?, post = ?, status = ?, "
-			   "hired_on = ?, updated_at = ? WHERE id = ?",
+	[Q_STAFF_INSERT] = "INSERT INTO staff(bureau_id, department_id, employee_no, name, post, status, "
+			   "hired_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			   "RETURNING id",
+	[Q_STAFF_UPDATE] = "UPDATE staff SET department_id = ?, employee_no = ?, name = ?, post = ?, "
+			   "status = ?, hired_on = ?, updated_at = ? WHERE id = ?",
 };
 
 #define Q_MAX 64 /* characters of a search string */
@@ -169,9 +172,9 @@ static json_t *staff_row_json(lz_stmt *s, row_cache *c)
 		json_object_set_new_nocheck(o, "department_id", json_null());
 		json_object_set_new_nocheck(o, "department_name", json_null());
 	} else {
+		json_t *name = cached_text(&c->department_name, lz_stmt_int(s, C_DEPT_ID), s, C_DEPT_NAME);
 		json_object_set_new_nocheck(o, "department_id", json_integer(lz_stmt_int(s, C_DEPT_ID)));
-		json_object_set_nocheck(o, "department_name",
-					cached_text(&c->department_name, lz_stmt_int(s, C_DEPT_ID), s, C_DEPT_NAME));
+		json_object_set_nocheck(o, "department_name", name);
 	}
 	json_object_set_new_nocheck(o, "employee_no", json_string_nocheck(lz_stmt_text(s, C_EMPLOYEE_NO)));
 	json_object_set_new_nocheck(o, "name", json_string_nocheck(lz_stmt_text(s, C_NAME)));
@@ -229,7 +232,7 @@ int lz_staff_get_json(json_t **out, lz_ctx *ctx, int64_t id)
 /* ---------------------------------------------------------------- input */
 
 static const char *const input_keys[] = {"bureau_id", "department_id", "employee_no", "name",
-					 "post",      "status",        "hired_on",    NULL};
+					 "post", "status", "hired_on", NULL};
 
 int lz_staff_input_from_json(lz_staff_input *in, json_t *obj, bool create)
 {
@@ -323,7 +326,7 @@ static int check_relations(lz_conn *conn, int64_t bureau_id, int64_t self, const
 				 f->employee_no)) < 0)
 		return error;
 	if (other && other != self)
-		return lz_error_set(LZ_ECONFLICT, "employee_no", "employee number '%s' is already used in this bureau",
+		return lz_error_set(LZ_ECONFLICT, "employee_no", "employee number '%s' is taken",
 				    f->employee_no);
 	return 0;
 }
@@ -340,7 +343,9 @@ static int bind_fields(lz_stmt *s, int first, const staff_fields *f)
 	    (error = lz_stmt_bind_text(s, first + 3, f->post)) < 0 ||
 	    (error = lz_stmt_bind_int(s, first + 4, f->status)) < 0)
 		return error;
-	return f->has_hired_on ? lz_stmt_bind_int(s, first + 5, f->hired_on) : lz_stmt_bind_null(s, first + 5);
+	if (!f->has_hired_on)
+		return lz_stmt_bind_null(s, first + 5);
+	return lz_stmt_bind_int(s, first + 5, f->hired_on);
 }
 
 /* ---------------------------------------------------------------- writes */
@@ -365,7 +370,8 @@ int lz_staff_create(int64_t *out_id, lz_ctx *ctx, const lz_staff_input *in)
 	if ((error = lz_auth_require(ctx, LZ_PERM_ORG_WRITE)) < 0 || (error = check_name(f.name)) < 0 ||
 	    (error = check_employee_no(f.employee_no)) < 0 || (error = check_post(f.post)) < 0 ||
 	    (in->status && (error = status_parse(&f.status, in->status)) < 0) ||
-	    (error = check_hired_on(&f, in->hired_on)) < 0 || (error = check_department_id(f.department_id)) < 0)
+	    (error = check_hired_on(&f, in->hired_on)) < 0 ||
+	    (error = check_department_id(f.department_id)) < 0)
 		goto done;
 	if ((error = lz_org__tx_begin(&tx, ctx)) < 0 ||
 	    (error = lz_org__scope_check(&bureau, ctx, ctx->conn, in->bureau_id, "bureau_id")) < 0 ||
@@ -378,7 +384,7 @@ int lz_staff_create(int64_t *out_id, lz_ctx *ctx, const lz_staff_input *in)
 		goto done;
 	if ((error = lz_stmt_step(s)) != LZ_ROW) {
 		if (error >= 0)
-			error = lz_error_set(LZ_EDB, NULL, "the store returned no id for the new staff record");
+			error = lz_error_set(LZ_EDB, NULL, "the store gave no id for the new staff record");
 		goto done;
 	}
 	id = lz_stmt_int(s, 0);
@@ -429,7 +435,8 @@ int lz_staff_update(lz_ctx *ctx, int64_t id, const lz_staff_input *in)
 	    (in->has_post && (error = check_post(in->post)) < 0) ||
 	    (in->has_department && (error = check_department_id(in->department_id)) < 0))
 		goto done;
-	if ((error = lz_org__tx_begin(&tx, ctx)) < 0 || (error = staff_fetch(&before, ctx, ctx->conn, id)) < 0 ||
+	if ((error = lz_org__tx_begin(&tx, ctx)) < 0 ||
+	    (error = staff_fetch(&before, ctx, ctx->conn, id)) < 0 ||
 	    (error = fields_from_json(&f, before)) < 0)
 		goto done;
 	bureau_id = json_integer_value(json_object_get(before, "bureau_id"));
@@ -448,12 +455,13 @@ int lz_staff_update(lz_ctx *ctx, int64_t id, const lz_staff_input *in)
 		f.post = in->post ? in->post : "";
 	if ((in->has_status && (error = status_parse(&f.status, in->status)) < 0) ||
 	    (in->has_hired_on && (error = check_hired_on(&f, in->hired_on)) < 0) ||
-	    (error = check_relations(ctx->conn, bureau_id, id, &f, in->has_department, in->has_employee_no)) < 0)
+	    (error = check_relations(ctx->conn, bureau_id, id, &f, in->has_department,
+				     in->has_employee_no)) < 0)
 		goto done;
 
-	if ((error = lz_stmt_prepare(&s, ctx->conn, sql[Q_STAFF_UPDATE])) < 0 || (error = bind_fields(s, 1, &f)) < 0 ||
-	    (error = lz_stmt_bind_int(s, 7, lz_ctx_now(ctx))) < 0 || (error = lz_stmt_bind_int(s, 8, id)) < 0 ||
-	    (error = lz_stmt_step(s)) < 0)
+	if ((error = lz_stmt_prepare(&s, ctx->conn, sql[Q_STAFF_UPDATE])) < 0 ||
+	    (error = bind_fields(s, 1, &f)) < 0 || (error = lz_stmt_bind_int(s, 7, lz_ctx_now(ctx))) < 0 ||
+	    (error = lz_stmt_bind_int(s, 8, id)) < 0 || (error = lz_stmt_step(s)) < 0)
 		goto done;
 	lz_stmt_finish(s);
 	s = NULL;
@@ -471,6 +479,12 @@ done:
 
 /* ---------------------------------------------------------------- list */
 
+/* The list statement for a scope that is one county or a path, with or without a search. */
+static int list_query(bool county, bool search)
+{
+	return Q_STAFF_LIST + (county ? 2 : 0) + (search ? 1 : 0);
+}
+
 /* '%' + q with \, % and _ escaped + '%', for LIKE … ESCAPE '\'. */
 static void like_pattern(lz_buf *b, const char *q)
 {
@@ -485,7 +499,7 @@ static void like_pattern(lz_buf *b, const char *q)
 
 int lz_staff_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_staff_query *q)
 {
-	const char *prefix;
+	const char *prefix, *base = NULL;
 	lz_buf like = LZ_BUF_INIT;
 	lz_bureau bureau;
 	lz_conn *conn;
@@ -494,7 +508,7 @@ int lz_staff_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_staff
 	row_cache cache = {0};
 	bool search = q->q && q->q[0];
 	int64_t last = 0, county;
-	int error, rc, status = 0, limit = lz_org__clamp_limit(q->limit), n = 0, p = 1;
+	int error, rc, status = 0, limit = lz_org__clamp_limit(q->limit), n = 0, p = 7;
 
 	*out = NULL;
 	*next_after = 0;
@@ -514,18 +528,22 @@ int lz_staff_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_staff
 		}
 		like_pattern(&like, q->q);
 	}
-	if (q->bureau_id && (error = lz_org__scope_check(&bureau, ctx, conn, q->bureau_id, "bureau_id")) < 0)
-		goto done;
-	prefix = lz_org__scope_prefix(ctx, q->bureau_id ? bureau.path : NULL);
+	if (q->bureau_id) {
+		if ((error = lz_org__scope_check(&bureau, ctx, conn, q->bureau_id, "bureau_id")) < 0)
+			goto done;
+		base = bureau.path;
+	}
+	prefix = lz_org__scope_prefix(ctx, base);
 	county = lz_org__county_of(prefix);
 
-	if ((error = lz_stmt_prepare(&s, conn, sql[Q_STAFF_LIST + (county ? 2 : 0) + (search ? 1 : 0)])) < 0 ||
-	    (error = county ? lz_stmt_bind_int(s, 1, county) : lz_stmt_bind_text(s, 1, prefix)) < 0 ||
-	    (error = lz_stmt_bind_int(s, 2, q->after_id)) < 0 || (error = lz_stmt_bind_int(s, 3, q->department_id)) < 0 ||
-	    (error = lz_stmt_bind_int(s, 4, q->department_id)) < 0 || (error = lz_stmt_bind_int(s, 5, status)) < 0 ||
-	    (error = lz_stmt_bind_int(s, 6, status)) < 0)
+	if ((error = lz_stmt_prepare(&s, conn, sql[list_query(county != 0, search)])) < 0)
 		goto done;
-	p = 7;
+	error = county ? lz_stmt_bindv(s, "iiiiii", county, q->after_id, q->department_id, q->department_id,
+				       (int64_t)status, (int64_t)status)
+		       : lz_stmt_bindv(s, "tiiiii", prefix, q->after_id, q->department_id, q->department_id,
+				       (int64_t)status, (int64_t)status);
+	if (error < 0)
+		goto done;
 	if (search) {
 		for (int i = 0; i < 3; i++)
 			if ((error = lz_stmt_bind_text(s, p++, like.ptr)) < 0)

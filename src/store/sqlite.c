@@ -73,6 +73,9 @@ static int sq_open(lz_conn **out, const char *target, const lz_db_opts *opts)
 	}
 	sqlite3_busy_timeout(c->db, opts->acquire_timeout_ms > 0 ? opts->acquire_timeout_ms : 5000);
 	sqlite3_extended_result_codes(c->db, 1);
+	/* Keep each statement's plan: without this SQLite re-plans a statement whenever a
+	 * parameter used by LIKE is rebound, which every scoped list does. */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	if ((error = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
 				       "PRAGMA cache_size=-16000")) < 0) {

@@ -6,7 +6,7 @@ import http from 'node:http'
 import { after, before, test } from 'node:test'
 
 import { startServer } from '../lib/server.mjs'
-import { assertError, client } from './client.mjs'
+import { assertError, client, rawExchange } from './client.mjs'
 
 const LIMIT = 1 << 20 // the default body limit
 
@@ -90,6 +90,20 @@ test('a body over the limit is 413, by Content-Length and when chunked', () =>
     assert.equal(res.status, 413)
     assert.equal(JSON.parse(res.text).error.code, 'too_large')
     assert.match(res.headers['x-request-id'], /^[0-9a-f]{16}$/)
+
+    // Declared too big: refused before the body is sent, when the client waits for
+    // 100 Continue, or when the body would be absurd to read through.
+    const head = (len, extra = '') =>
+      `POST /api/v1/staff HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${len}\r\n${extra}\r\n`
+    for (const request of [head(LIMIT + 1, 'Expect: 100-continue\r\n'), head(1e12)]) {
+      const reply = (await rawExchange(srv.url, request)).toString()
+      assert.match(reply, /^HTTP\/1\.1 413 /)
+      assert.match(reply, /\r\nX-Request-Id: [0-9a-f]{16}\r\n/i)
+      assert.match(reply, /"code":"too_large"/)
+    }
+    // A length past 64 bits is libmicrohttpd's to refuse, before luzhi sees the request.
+    assert.match((await rawExchange(srv.url, head('99999999999999999999999'))).toString(), /^HTTP\/1\.1 413 /)
 
     // A body just under the limit is read (and refused for what it is, not for its size).
     const justUnder = `{"name":"${'x'.repeat(LIMIT - 20)}"}`

@@ -101,7 +101,14 @@ export async function startServer({ demo = true } = {}) {
       let killedHard = false
       if (!exitInfo) {
         child.kill('SIGTERM')
-        const done = await Promise.race([exited, sleep(STOP_TIMEOUT_MS).then(() => null)])
+        let timer
+        const done = await Promise.race([
+          exited,
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, STOP_TIMEOUT_MS, null)
+          }),
+        ])
+        clearTimeout(timer) // a pending timer would keep the test process alive
         if (!done) {
           child.kill('SIGKILL')
           await exited

@@ -76,18 +76,21 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	print_message("demo loaded in %.3f s\n", seconds);
-	assert_true(seconds < 2.0);
+	/* Under 2 s on SQLite, even with the sanitizers; PostgreSQL adds a round trip to
+	 * the server for every statement, so its bound only catches a gross slowdown. */
+	assert_true(seconds < (lz_test_on_pg() ? 5.0 : 2.0));
 
 	assert_true(count(&f->ctx, "SELECT count(*) FROM bureau") >= 15);
 	assert_true(count(&f->ctx, "SELECT count(*) FROM staff") >= 200);
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account"), 9);
 	/* Every bureau has its four departments, and counties a fifth. */
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) FROM department d "
-					"WHERE d.bureau_id = b.id) <> CASE WHEN b.level = 4 THEN 5 ELSE 4 END"),
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) "
+					"FROM department d WHERE d.bureau_id = b.id) <> "
+					"CASE WHEN b.level = 4 THEN 5 ELSE 4 END"),
 			 0);
-	/* Staff per bureau stay within 8..25 (and a few linked to logins). */
+	/* Between 8 and 25 staff in every bureau. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) FROM staff s "
-					"WHERE s.bureau_id = b.id) NOT BETWEEN 8 AND 28"),
+					"WHERE s.bureau_id = b.id) NOT BETWEEN 8 AND 25"),
 			 0);
 	/* Mostly active, some on leave or gone. */
 	int64_t active = count(&f->ctx, "SELECT count(*) FROM staff WHERE status = 1");
@@ -122,8 +125,9 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 
 	/* It all went through the org module: one audit entry per row. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM audit_log"),
-			 count(&f->ctx, "SELECT (SELECT count(*) FROM bureau) + (SELECT count(*) FROM department) + "
-					"(SELECT count(*) FROM staff) + (SELECT count(*) FROM user_account)"));
+			 count(&f->ctx, "SELECT (SELECT count(*) FROM bureau) + "
+					"(SELECT count(*) FROM department) + (SELECT count(*) FROM staff) + "
+					"(SELECT count(*) FROM user_account)"));
 	assert_string_equal(f->ctx.actor.login, "test");
 	assert_int_equal(f->ctx.actor.role, LZ_ROLE_SYSTEM);
 }
@@ -147,14 +151,17 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	assert_non_null(strstr(report, "330122"));
 
 	/* Each login is linked to an active staff member of its own bureau. */
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN staff s ON s.id = u.staff_id "
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
+					"JOIN staff s ON s.id = u.staff_id "
 					"WHERE s.bureau_id = u.bureau_id AND s.status = 1"),
 			 9);
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN staff s ON s.id = u.staff_id "
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
+					"JOIN staff s ON s.id = u.staff_id "
 					"JOIN bureau b ON b.id = u.bureau_id "
 					"WHERE u.login = 'director' AND s.post = '局长' AND b.code = '420000'"),
 			 1);
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u JOIN bureau b ON b.id = u.bureau_id "
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
+					"JOIN bureau b ON b.id = u.bureau_id "
 					"WHERE (u.login IN ('clerk', 'reviewer') AND b.code = '330122') "
 					"OR (u.login = 'finance' AND b.code = '330100')"),
 			 3);
@@ -237,14 +244,16 @@ static void test_demo__is_the_same_every_time(void **state)
 	lz_test_env_teardown(&other);
 }
 
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_demo__loads_a_realistic_organisation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo__logins_are_linked_and_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo__loading_twice_is_refused_and_adds_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo__bad_password_writes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo__is_the_same_every_time, setup, teardown),
+		T(test_demo__loads_a_realistic_organisation),
+		T(test_demo__logins_are_linked_and_reported),
+		T(test_demo__loading_twice_is_refused_and_adds_nothing),
+		T(test_demo__bad_password_writes_nothing),
+		T(test_demo__is_the_same_every_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

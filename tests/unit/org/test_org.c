@@ -883,7 +883,8 @@ static void test_org__writes_are_audited(void **state)
 	id = make_staff(f, f->a, dept, "G-1", "吴刚", "科员");
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'department.create'"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'staff.create' AND "
-				  "entity_type = 'staff' AND before_digest IS NULL AND after_digest IS NOT NULL"),
+				  "entity_type = 'staff' AND before_digest IS NULL AND "
+				  "after_digest IS NOT NULL"),
 			 1);
 
 	entries = count(f, "SELECT count(*) FROM audit_log");
@@ -975,27 +976,29 @@ static void test_org__writes_join_a_callers_transaction(void **state)
 	assert_int_equal(rows(f), before);
 }
 
+#define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_org__hierarchy_has_paths_and_levels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__level_is_one_below_the_parent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__duplicate_code_is_a_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__invalid_codes_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__bureau_names_are_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__huge_name_is_refused_and_writes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__sql_metacharacters_are_stored_verbatim, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__control_characters_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__department_of_another_bureau_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__names_are_unique_where_they_must_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__staff_fields_are_validated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__staff_input_from_json_names_the_field, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__tenancy_hides_other_provinces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__staff_pages_have_no_gaps_or_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__search_treats_wildcards_literally, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__writes_are_audited, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__roles_limit_who_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_org__writes_join_a_callers_transaction, setup, teardown),
+		T(test_org__hierarchy_has_paths_and_levels),
+		T(test_org__level_is_one_below_the_parent),
+		T(test_org__duplicate_code_is_a_conflict),
+		T(test_org__invalid_codes_are_refused),
+		T(test_org__bureau_names_are_checked),
+		T(test_org__huge_name_is_refused_and_writes_nothing),
+		T(test_org__sql_metacharacters_are_stored_verbatim),
+		T(test_org__control_characters_are_refused),
+		T(test_org__department_of_another_bureau_is_refused),
+		T(test_org__names_are_unique_where_they_must_be),
+		T(test_org__staff_fields_are_validated),
+		T(test_org__staff_input_from_json_names_the_field),
+		T(test_org__tenancy_hides_other_provinces),
+		T(test_org__staff_pages_have_no_gaps_or_duplicates),
+		T(test_org__search_treats_wildcards_literally),
+		T(test_org__writes_are_audited),
+		T(test_org__roles_limit_who_writes),
+		T(test_org__writes_join_a_callers_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
