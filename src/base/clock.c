@@ -73,18 +73,29 @@ static int days_in_month(int y, unsigned m)
 	return m == 2 && leap ? 29 : dim[m - 1];
 }
 
+/* Writes 'n' decimal digits of v, zero-padded (hot: every listed row has times). */
+static void put_digits(char *out, int v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
 void lz_time_format(char out[21], int64_t t)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	int64_t secs = t - days * 86400;
+	int secs = (int)(t - days * 86400);
 	int y;
 	unsigned m, d;
-	char tmp[64];
 	civil_from_days(days, &y, &m, &d);
-	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, 20);
-	out[20] = '\0';
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	memcpy(out, "0000-00-00T00:00:00Z", 21);
+	put_digits(out, y, 4);
+	put_digits(out + 5, (int)m, 2);
+	put_digits(out + 8, (int)d, 2);
+	put_digits(out + 11, secs / 3600, 2);
+	put_digits(out + 14, secs / 60 % 60, 2);
+	put_digits(out + 17, secs % 60, 2);
 }
 
 static int parse_digits(const char *s, int n, int *out)
@@ -155,9 +166,11 @@ void lz_date_format(char out[11], int32_t days)
 {
 	int y;
 	unsigned m, d;
-	char tmp[48];
 	civil_from_days(days, &y, &m, &d);
-	snprintf(tmp, sizeof(tmp), "%04d-%02u-%02u", y, m, d);
-	memcpy(out, tmp, 10);
-	out[10] = '\0';
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	memcpy(out, "0000-00-00", 11);
+	put_digits(out, y, 4);
+	put_digits(out + 5, (int)m, 2);
+	put_digits(out + 8, (int)d, 2);
 }

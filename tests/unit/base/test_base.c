@@ -46,6 +46,10 @@ static void test_base__times_parse_and_format(void **state)
 	assert_string_equal(out, "2026-11-27T21:06:39Z");
 	assert_ok(lz_time_parse(&t, "1970-01-01T00:00:00.123Z"));
 	assert_int_equal(t, 0);
+	lz_time_format(out, -1);
+	assert_string_equal(out, "1969-12-31T23:59:59Z");
+	lz_time_format(out, 951782400); /* a leap day */
+	assert_string_equal(out, "2000-02-29T00:00:00Z");
 	assert_int_equal(lz_time_parse(&t, "2026-02-30T00:00:00Z"), LZ_EINVALID);
 	assert_int_equal(lz_time_parse(&t, "2026-11-27 21:06"), LZ_EINVALID);
 	int32_t d;
