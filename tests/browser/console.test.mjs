@@ -29,7 +29,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
 ]
-const TIMEOUT = 15_000
+const TIMEOUT = 30_000 // generous: the server may be a sanitizer build on a busy machine
 
 let server
 let browser
@@ -148,6 +148,74 @@ test('director signs in, browses and searches staff, switches to English, signs 
     await page.waitForURL(/\/login/)
     const res = await page.request.get(`${server.url}/api/v1/session`)
     assert.equal(res.status(), 401)
+  })
+})
+
+test('director adds and edits a staff member; a refused field shows the server\'s message', async (t) => {
+  await withPage(t, async (page) => {
+    await signIn(page, 'director', DEMO_PASSWORD)
+    await page.locator(tid('header-role')).waitFor()
+
+    // An employee number already used in the director's own bureau.
+    const me = await (await page.request.get(`${server.url}/api/v1/session`)).json()
+    const bureau = me.user.bureau
+    const list = await (await page.request.get(`${server.url}/api/v1/staff?bureau_id=${bureau.id}&limit=200`)).json()
+    const taken = list.items.find((s) => s.bureau_id === bureau.id)
+    assert.ok(taken, 'the bureau has staff')
+
+    await page.locator(tid('menu-staff')).click()
+    await waitForStaffRows(page)
+    await page.locator(tid('staff-create')).click()
+    const dialog = page.locator(`${tid('staff-dialog')}`)
+    await dialog.locator(tid('staff-form-name')).waitFor()
+
+    // Client-side checks first: nothing filled in.
+    await page.locator(tid('staff-save')).click()
+    await dialog.locator('.el-form-item.is-error').first().waitFor()
+
+    // <el-tree-select> puts the attribute on both its select box and its tree.
+    await page.locator(`.el-select${tid('staff-form-bureau')}`).click()
+    await page.locator('.el-tree-node__content:visible').filter({ hasText: `(${bureau.code})` }).first().click()
+    const name = `测试${Date.now() % 100000}`
+    await page.locator(tid('staff-form-name')).fill(name)
+    await page.locator(tid('staff-form-employee-no')).fill(taken.employee_no)
+    await page.locator(tid('staff-form-post')).fill('科员')
+
+    // The server refuses the number; its message appears under that field.
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/staff') && r.request().method() === 'POST'),
+      page.locator(tid('staff-save')).click(),
+    ])
+    assert.ok(refused.status() >= 400, `the server refuses (${refused.status()})`)
+    const err = (await refused.json()).error
+    assert.equal(err.field, 'employee_no')
+    const fieldError = dialog.locator('.el-form-item.is-error', { has: page.locator(tid('staff-form-employee-no')) })
+    await fieldError.locator('.el-form-item__error').filter({ hasText: err.message }).waitFor()
+
+    // A free number: created, and found by a search.
+    const employeeNo = `BT-${Date.now() % 1000000}`
+    await page.locator(tid('staff-form-employee-no')).fill(employeeNo)
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/staff') && r.request().method() === 'POST'),
+      page.locator(tid('staff-save')).click(),
+    ])
+    assert.equal(created.status(), 201)
+    await dialog.waitFor({ state: 'hidden' })
+    await page.locator(tid('staff-search')).fill(employeeNo)
+    await page.locator(tid('staff-search')).press('Enter')
+    await staffRows(page).filter({ hasText: name }).waitFor()
+    assert.equal(await staffRows(page).count(), 1)
+
+    // Edit the post: the row shows the new one.
+    await page.locator(tid('staff-edit')).first().click()
+    await page.locator(tid('staff-form-post')).fill('副科长')
+    const [patched] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/staff/') && r.request().method() === 'PATCH'),
+      page.locator(tid('staff-save')).click(),
+    ])
+    assert.equal(patched.status(), 200)
+    assert.deepEqual(Object.keys(JSON.parse(patched.request().postData())), ['post'], 'only the changed field is sent')
+    await staffRows(page).filter({ hasText: '副科长' }).waitFor()
   })
 })
 

@@ -18,12 +18,14 @@ let language = 'zh-CN'
 let onUnauthorized = null
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, retryAfter = null) {
     super(message || code || `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
     this.code = code || null
     this.field = field || null
+    // Seconds to wait, from Retry-After on 429 and 503 answers.
+    this.retryAfter = retryAfter
   }
 }
 
@@ -84,7 +86,8 @@ export async function request(method, path, opts = {}) {
 
   if (!res.ok) {
     const err = (data && data.error) || {}
-    const apiErr = new ApiError(res.status, err.code, err.message, err.field)
+    const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10)
+    const apiErr = new ApiError(res.status, err.code, err.message, err.field, Number.isFinite(retry) ? retry : null)
     if (res.status === 401 && !opts.quiet401 && onUnauthorized) onUnauthorized(apiErr)
     throw apiErr
   }

@@ -1,4 +1,4 @@
-// Display helpers shared by the pages. Times arrive as RFC 3339 UTC and are shown in
+// Display functions shared by the pages. Times arrive as RFC 3339 UTC and are shown in
 // Asia/Shanghai as 'YYYY-MM-DD HH:mm:ss', the same in both languages.
 const TZ = 'Asia/Shanghai'
 
