@@ -122,3 +122,23 @@ test('repeated failed sign-ins are throttled with 429 and Retry-After', async ()
   // Throttled even with the right password: the check comes before the password.
   assertError(await c.post('/api/v1/session', { login: 'discipline', password: DEMO_PASSWORD }), 429, 'throttled')
 })
+
+test('behind the local proxy, throttling counts the address in X-Real-IP', async () => {
+  const from = (ip) => ({ headers: { 'x-real-ip': ip } })
+  let r
+  for (let i = 0; i < 40; i++) {
+    r = await c.post('/api/v1/session', { login: `ghost-${i}`, password: 'not-the-password' }, from('203.0.113.7'))
+    if (r.status === 429) break
+    assertError(r, 401, 'unauthenticated')
+  }
+  assertError(r, 429, 'throttled')
+  assertError(await c.post('/api/v1/session', { login: 'ombudsman', password: DEMO_PASSWORD }, from('203.0.113.7')),
+    429, 'throttled')
+  // Another client of the same proxy is not affected, nor is one that names no address.
+  const other = await c.post('/api/v1/session', { login: 'ombudsman', password: DEMO_PASSWORD }, from('198.51.100.2'))
+  assert.equal(other.status, 200, other.text)
+  assert.equal((await c.post('/api/v1/session', { login: 'ombudsman', password: DEMO_PASSWORD })).status, 200)
+  // Not an address: the connection's own address counts.
+  assert.equal((await c.post('/api/v1/session', { login: 'ombudsman', password: DEMO_PASSWORD },
+    from('203.0.113.7, 10.0.0.1'))).status, 200)
+})

@@ -60,6 +60,32 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
+// On the PostgreSQL pass of the suite ($LUZHI_TEST_PG_FILE names the state file of
+// scripts/pg-test-cluster), each server gets a database of its own on that cluster.
+// Answers the base URL ("postgres://luzhi@127.0.0.1:PORT/") or null on SQLite.
+export async function pgBase() {
+  const file = process.env.LUZHI_TEST_PG_FILE
+  if (!file) return null
+  const text = await fs.readFile(file, 'utf8')
+  return text.split('\n')[0].trim()
+}
+
+let pgSerial = 0
+function psql(base, sql) {
+  const r = spawnSync('psql', [`${base}postgres`, '-qXc', sql], { stdio: ['ignore', 'ignore', 'inherit'] })
+  if (r.error) throw r.error
+  if (r.status !== 0) throw new Error(`psql failed: ${sql}`)
+}
+
+// Where the store of a test server lives: --db on PostgreSQL, the data dir otherwise.
+async function storeArgs() {
+  const base = await pgBase()
+  if (!base) return { args: [], drop: () => {} }
+  const name = `luzhi_api_${process.pid}_${++pgSerial}`
+  psql(base, `CREATE DATABASE ${name}`)
+  return { args: ['--db', `${base}${name}`], drop: () => psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
 // Starts the server. With 'demo' (the default) the store is first filled by
 // `luzhi demo`. Answers { url, dataDir, stop }; stop() may be called more than once.
 export async function startServer({ demo = true } = {}) {
@@ -72,18 +98,19 @@ export async function startServer({ demo = true } = {}) {
 
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-test-'))
   const env = childEnv()
+  const store = await storeArgs()
 
   try {
     if (demo) {
       // The child's stdout goes to our stderr: node's test runner reads our stdout.
-      const r = spawnSync(bin, ['demo', '--data-dir', dataDir], { env, stdio: ['ignore', 2, 'inherit'] })
+      const r = spawnSync(bin, ['demo', '--data-dir', dataDir, ...store.args], { env, stdio: ['ignore', 2, 'inherit'] })
       if (r.error) throw r.error
       if (r.status !== 0) throw new Error(`luzhi demo exited with ${r.status ?? r.signal}`)
     }
 
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
-    const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+    const child = spawn(bin, ['serve', '--data-dir', dataDir, ...store.args, '--listen', `127.0.0.1:${port}`], {
       env,
       stdio: ['ignore', 2, 'inherit'],
     })
@@ -116,6 +143,7 @@ export async function startServer({ demo = true } = {}) {
         }
       }
       await fs.rm(dataDir, { recursive: true, force: true })
+      store.drop()
       if (killedHard) throw new Error(`luzhi serve did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM`)
     }
 
@@ -140,9 +168,10 @@ export async function startServer({ demo = true } = {}) {
       await sleep(100)
     }
 
-    return { url, dataDir, stop }
+    return { url, dataDir, db: store.args[1] || null, stop }
   } catch (e) {
     await fs.rm(dataDir, { recursive: true, force: true })
+    store.drop()
     throw e
   }
 }
