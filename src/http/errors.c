@@ -36,7 +36,8 @@ static const err_row rows[] = {
     {LZ_ECONFLICT, 409, NULL, "操作与现有数据冲突", "the request conflicts with existing data", 0},
     {LZ_EFORBIDDEN, 403, NULL, "当前角色无权执行此操作", "your role may not do this", 0},
     {LZ_EAUTH, 401, NULL, "请先登录", "sign in first", 0},
-    {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 60},
+    /* Retry-After: sign-in throttling counts failures over 15 minutes (auth/session.c). */
+    {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 900},
     {LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
     {LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
     {LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},

@@ -98,8 +98,8 @@ static void put_value(lz_buf *b, const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		put1(b, '{');
-		for (void *it = json_object_iter(mv); it; it = json_object_iter_next(mv, it)) {
-			if (b->ptr[b->len - 1] != '{')
+		for (void *it = json_object_iter(mv), *first = it; it; it = json_object_iter_next(mv, it)) {
+			if (it != first)
 				put1(b, ',');
 			put_string(b, json_object_iter_key(it), json_object_iter_key_len(it));
 			put1(b, ':');

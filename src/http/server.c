@@ -82,17 +82,43 @@ static void log_copy(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
+/* True for 127.0.0.0/8 and ::1: a proxy on the same machine. */
+static bool is_loopback(const struct sockaddr *sa)
+{
+	static const struct in6_addr v6_loopback = IN6ADDR_LOOPBACK_INIT;
+
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	return sa->sa_family == AF_INET6 &&
+	       memcmp(&((const struct sockaddr_in6 *)sa)->sin6_addr, &v6_loopback, sizeof(v6_loopback)) == 0;
+}
+
+/*
+ * The client's address, for throttling and the audit log. Behind the reverse proxy
+ * of a deployment every connection comes from loopback, so there (and only there)
+ * the proxy's X-Real-IP names the client, when it holds an address.
+ */
 static void client_address(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	const char *real;
+	struct in6_addr addr;
 
 	snprintf(out, INET6_ADDRSTRLEN, "unknown");
-	if (sa && sa->sa_family == AF_INET)
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, INET6_ADDRSTRLEN);
-	else if (sa && sa->sa_family == AF_INET6)
+	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, INET6_ADDRSTRLEN);
+	if (is_loopback(sa) && (real = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP"))) {
+		if (inet_pton(AF_INET, real, &addr) == 1)
+			inet_ntop(AF_INET, &addr, out, INET6_ADDRSTRLEN);
+		else if (inet_pton(AF_INET6, real, &addr) == 1)
+			inet_ntop(AF_INET6, &addr, out, INET6_ADDRSTRLEN);
+	}
 }
 
 static lz_req *req_begin(lz_server *srv, struct MHD_Connection *conn, const char *url, const char *method)
