@@ -73,6 +73,10 @@ int lz_user_json(json_t **out, lz_ctx *ctx, int64_t user_id) LZ_MUST_USE;
 
 /* ---------------------------------------------------------------- sessions */
 
+/* Failed sign-ins are counted over this many seconds; a throttled client may try
+ * again when the window has passed (the HTTP shell's Retry-After). */
+#define LZ_SIGNIN_THROTTLE_WINDOW 900
+
 #define LZ_TOKEN_CHARS 43 /* 32 bytes, base64url without padding */
 
 typedef struct {

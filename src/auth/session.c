@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define THROTTLE_WINDOW 900
+#define THROTTLE_WINDOW LZ_SIGNIN_THROTTLE_WINDOW
 #define MAX_PER_LOGIN 5
 #define MAX_PER_ADDRESS 30
 #define TOUCH_EVERY 60

@@ -4,13 +4,14 @@
  *	{"error":{"code":"not_found","message":"…","field":null}}
  *
  * The message is in the request's language. English passes the domain's message
- * through. zh-CN (the default) uses the table's generic message for the code; for an
- * invalid field (422) it keeps the domain's message after "字段 {field} 无效：", since
- * that message says what is wrong with the field. A 5xx answer never shows the
+ * through. zh-CN (the default) uses the table's generic message for the code, and
+ * for an invalid or taken field says which, by the field's name on the forms. A 5xx answer never shows the
  * internal message: it says "internal error" with the request id, and the message
  * goes to the log under that id.
  */
 #include "http/http_int.h"
+
+#include "auth/auth.h"
 
 #include "base/log.h"
 
@@ -36,8 +37,8 @@ static const err_row rows[] = {
     {LZ_ECONFLICT, 409, NULL, "操作与现有数据冲突", "the request conflicts with existing data", 0},
     {LZ_EFORBIDDEN, 403, NULL, "当前角色无权执行此操作", "your role may not do this", 0},
     {LZ_EAUTH, 401, NULL, "请先登录", "sign in first", 0},
-    /* Retry-After: sign-in throttling counts failures over 15 minutes (auth/session.c). */
-    {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later", 900},
+    {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later",
+     LZ_SIGNIN_THROTTLE_WINDOW},
     {LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
     {LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
     {LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},
@@ -102,6 +103,53 @@ lz_lang lz_http__lang(const char *accept_language)
 	return best;
 }
 
+/* ---------------------------------------------------------------- zh-CN field messages */
+
+/* What each field is called on the console's forms. */
+static const struct {
+	const char *field, *zh;
+} labels[] = {
+	{"login", "账号"},          {"password", "密码"},        {"name", "名称"},
+	{"name_en", "英文名称"},    {"employee_no", "工号"},     {"post", "岗位"},
+	{"status", "状态"},         {"hired_on", "入职日期"},    {"department_id", "部门"},
+	{"bureau_id", "所属机构"},  {"bureau_code", "机构代码"}, {"code", "区划代码"},
+	{"level", "层级"},          {"parent_id", "上级机构"},   {"role", "角色"},
+	{"staff_id", "关联人员"},   {"limit", "每页条数"},       {"cursor", "分页位置"},
+	{"from", "开始时间"},       {"to", "结束时间"},          {"q", "查询条件"},
+	{"action", "操作"},         {"entity_type", "对象类型"}, {"entity_id", "对象编号"},
+	{"actor", "操作人"},
+};
+
+static const char *label_of(const char *field)
+{
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i].field, field) == 0)
+			return labels[i].zh;
+	return field;
+}
+
+/*
+ * The zh-CN message of an invalid field. The domain's messages follow a few fixed
+ * forms ("X is required", "X is longer than N characters", "X must be …", "unknown
+ * field"); each has its Chinese form here, and anything else is "X 填写有误".
+ */
+static void zh_invalid(char *out, size_t n, const char *field, const char *msg)
+{
+	const char *label = label_of(field), *p;
+	unsigned long limit;
+
+	if (strstr(msg, "unknown field"))
+		snprintf(out, n, "不支持的字段“%s”", field);
+	else if (strstr(msg, " is required"))
+		snprintf(out, n, "%s为必填项", label);
+	else if ((p = strstr(msg, "longer than ")) && sscanf(p, "longer than %lu", &limit) == 1)
+		snprintf(out, n, "%s不能超过 %lu 个字符", label, limit);
+	else if (strstr(msg, " must be ") || strstr(msg, " is not "))
+		snprintf(out, n, "%s格式或取值不正确", label);
+	else
+		snprintf(out, n, "%s填写有误", label);
+}
+
 /* ---------------------------------------------------------------- the error reply */
 
 /* Cuts 's' back to valid UTF-8: messages are cut to size by bytes, maybe mid-character. */
@@ -131,11 +179,13 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 		         r->lang == LZ_LANG_EN ? row->en : row->zh, r->id);
 	} else if (r->lang == LZ_LANG_EN) {
 		snprintf(message, sizeof(message), "%s", own ? e->message : row->en);
-	} else if (code == LZ_EINVALID && own) {
-		if (field[0])
-			snprintf(message, sizeof(message), "字段 %s 无效：%s", field, e->message);
-		else
-			snprintf(message, sizeof(message), "%s：%s", row->zh, e->message);
+	} else if (code == LZ_EINVALID && own && field[0]) {
+		zh_invalid(message, sizeof(message), field, e->message);
+	} else if (code == LZ_ECONFLICT && own && field[0]) {
+		/* A conflict on a field is a value that must be unique and is taken. */
+		snprintf(message, sizeof(message), "%s已被使用", label_of(field));
+	} else if (code == LZ_EAUTH && strcmp(r->method, "POST") == 0 && strcmp(r->log_path, "/api/v1/session") == 0) {
+		snprintf(message, sizeof(message), "账号或密码错误");
 	} else {
 		snprintf(message, sizeof(message), "%s", row->zh);
 	}

@@ -62,13 +62,30 @@ test('errors speak zh-CN by default and English when asked', async () => {
   assert.equal(pref.json.error.message, '请先登录')
 })
 
-test('a 422 in zh-CN names the field before the domain message', async () => {
+test('a 422 in zh-CN names the field as the forms do, in Chinese only', async () => {
   const s = await c.signIn('director')
   const r = await c.get('/api/v1/staff?limit=0', { token: s.token })
   assertError(r, 422, 'invalid_field', 'limit')
-  assert.match(r.json.error.message, /^字段 limit 无效：/)
+  assert.equal(r.json.error.message, '每页条数格式或取值不正确')
   const en = await c.get('/api/v1/staff?limit=0', { token: s.token, lang: 'en' })
-  assert.doesNotMatch(en.json.error.message, /字段/)
+  assert.match(en.json.error.message, /limit/)
+  assert.doesNotMatch(en.json.error.message, /每页/)
+  const missing = await c.post('/api/v1/staff', { bureau_id: 2, name: '张三' }, { token: s.token })
+  assertError(missing, 422, 'invalid_field', 'employee_no')
+  assert.equal(missing.json.error.message, '工号为必填项')
+  const long = await c.post('/api/v1/staff', { bureau_id: 2, employee_no: 'X-1', name: '张'.repeat(65) }, { token: s.token })
+  assertError(long, 422, 'invalid_field', 'name')
+  assert.equal(long.json.error.message, '名称不能超过 64 个字符')
+})
+
+test('a wrong password and a taken value say so in zh-CN', async () => {
+  const bad = await c.post('/api/v1/session', { login: 'director', password: 'not-the-password' })
+  assertError(bad, 401, 'unauthenticated', null)
+  assert.equal(bad.json.error.message, '账号或密码错误')
+  const s = await c.signIn('admin')
+  const taken = await c.post('/api/v1/users', { login: 'director', role: 'clerk', bureau_code: '420000', password: 'long-enough-1' }, { token: s.token })
+  assertError(taken, 409, 'conflict', 'login')
+  assert.equal(taken.json.error.message, '账号已被使用')
 })
 
 test('JSON answers are not cached; the OpenAPI document is served', async () => {
