@@ -3,7 +3,9 @@
  *
  * Invariants kept here:
  * - A bureau's code is six ASCII digits and unique; its level is one below its
- *   parent's; the national bureau has no parent and there is exactly one.
+ *   parent's. The first bureau of an installation is its root and has no parent: the
+ *   national bureau, or a province's (or a city's, a county's) when luzhi serves only
+ *   that. There is exactly one root, and only the system creates it.
  * - A bureau's path is its parent's path followed by its own id and '/' ("/1/4/9/"),
  *   set in the same transaction that inserts it, so scope is a prefix test.
  * - A bureau out of the actor's scope reads as missing (LZ_ENOTFOUND).
@@ -20,7 +22,7 @@ enum {
 	Q_BUREAU_GET,
 	Q_BUREAU_BY_CODE,
 	Q_BUREAU_LIST,
-	Q_BUREAU_NATIONAL_COUNT,
+	Q_BUREAU_COUNT,
 	Q_BUREAU_INSERT,
 	Q_BUREAU_SET_PATH,
 };
@@ -32,7 +34,7 @@ static const char *const sql[] = {
 	[Q_BUREAU_BY_CODE] = BUREAU_COLUMNS "WHERE b.code = ?",
 	[Q_BUREAU_LIST] = BUREAU_COLUMNS "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND b.id > ? "
 					 "ORDER BY b.id LIMIT ?",
-	[Q_BUREAU_NATIONAL_COUNT] = "SELECT count(*) FROM bureau WHERE level = 1",
+	[Q_BUREAU_COUNT] = "SELECT count(*) FROM bureau",
 	/* The path is unique and known only once the id is: a placeholder derived from the
 	 * (unique) code stands in until Q_BUREAU_SET_PATH, in the same transaction. */
 	[Q_BUREAU_INSERT] = "INSERT INTO bureau(code, name, name_en, level, parent_id, path, created_at, "
@@ -200,8 +202,8 @@ static int check_input(lz_level *level, const lz_bureau_input *in)
 		return lz_error_set(LZ_EINVALID, "level", "level must be national, province, city or county");
 	if (*level == LZ_LEVEL_NATIONAL && in->parent_id != 0)
 		return lz_error_set(LZ_EINVALID, "parent_id", "the national bureau has no parent");
-	if (*level != LZ_LEVEL_NATIONAL && in->parent_id <= 0)
-		return lz_error_set(LZ_EINVALID, "parent_id", "parent_id is required below national level");
+	if (in->parent_id < 0)
+		return lz_error_set(LZ_EINVALID, "parent_id", "parent_id must be a bureau id");
 	return 0;
 }
 
@@ -212,7 +214,7 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 	lz_level level = 0;
 	bool taken;
 	char path[sizeof(created.path)], pending[16];
-	int64_t id = 0, nationals = 0;
+	int64_t id = 0, bureaus = 0;
 	json_t *after = NULL;
 	int error, n;
 
@@ -220,19 +222,20 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_BUREAU_WRITE)) < 0 || (error = check_input(&level, in)) < 0)
 		goto done;
-	if (level == LZ_LEVEL_NATIONAL && ctx->actor.role != LZ_ROLE_SYSTEM) {
-		error = lz_error_set(LZ_EFORBIDDEN, "level", "only the system creates the national bureau");
+	if (in->parent_id == 0 && ctx->actor.role != LZ_ROLE_SYSTEM) {
+		error = lz_error_set(LZ_EFORBIDDEN, "parent_id", "only the system creates the top bureau");
 		goto done;
 	}
 	if ((error = lz_org__tx_begin(&tx, ctx)) < 0)
 		goto done;
 
-	if (level == LZ_LEVEL_NATIONAL) {
-		error = lz_exec_int(&nationals, ctx->conn, sql[Q_BUREAU_NATIONAL_COUNT], true, NULL);
+	if (in->parent_id == 0) {
+		error = lz_exec_int(&bureaus, ctx->conn, sql[Q_BUREAU_COUNT], true, NULL);
 		if (error < 0)
 			goto done;
-		if (nationals > 0) {
-			error = lz_error_set(LZ_ECONFLICT, "level", "there is already a national bureau");
+		if (bureaus > 0) {
+			error = lz_error_set(LZ_ECONFLICT, "parent_id",
+					     "the installation has its top bureau already; give parent_id");
 			goto done;
 		}
 	} else {
@@ -261,7 +264,7 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 				 in->name_en ? in->name_en : "", (int64_t)level, in->parent_id, pending,
 				 lz_ctx_now(ctx), lz_ctx_now(ctx))) < 0)
 		goto done;
-	n = snprintf(path, sizeof(path), "%s%lld/", level == LZ_LEVEL_NATIONAL ? "/" : parent.path,
+	n = snprintf(path, sizeof(path), "%s%lld/", in->parent_id == 0 ? "/" : parent.path,
 		     (long long)id);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		error = lz_error_set(LZ_EINVALID, "parent_id", "the hierarchy is too deep");

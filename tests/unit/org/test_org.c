@@ -175,13 +175,13 @@ static void test_org__level_is_one_below_the_parent(void **state)
 	in.parent_id = f->a11; /* nothing below a county */
 	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_EINVALID, "level");
 	in.level = "province";
-	in.parent_id = 0;
-	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_EINVALID, "parent_id");
+	in.parent_id = 0; /* a second top bureau */
+	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_ECONFLICT, "parent_id");
 	in.level = "national";
 	in.parent_id = f->a;
 	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_EINVALID, "parent_id");
 	in.parent_id = 0;
-	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_ECONFLICT, "level"); /* only one */
+	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_ECONFLICT, "parent_id"); /* only one */
 	in.level = "state";
 	expect_error(lz_bureau_create(&id, &f->ctx, &in), LZ_EINVALID, "level");
 	in.level = "city";
@@ -937,7 +937,7 @@ static void test_org__roles_limit_who_writes(void **state)
 	bin.level = "national";
 	bin.parent_id = 0;
 	bin.code = "000000";
-	expect_error(lz_bureau_create(NULL, &f->ctx, &bin), LZ_EFORBIDDEN, "level");
+	expect_error(lz_bureau_create(NULL, &f->ctx, &bin), LZ_EFORBIDDEN, "parent_id");
 	assert_int_equal(rows(f), before);
 
 	act_as(f, LZ_ROLE_DIRECTOR, f->a, "director-a");
