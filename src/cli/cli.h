@@ -56,7 +56,8 @@ const char *lz_arg(const lz_cmd *cmd, const lz_args *a, const char *name);
 bool lz_arg_present(const lz_cmd *cmd, const lz_args *a, const char *name);
 
 /* Opens (creating when asked) and migrates the store named by the configuration,
- * and fills 'app'. Close with lz_cli_close. */
+ * loads (creating when missing) the key files of the data folder, and fills 'app'.
+ * Close with lz_cli_close. */
 int lz_cli_open(lz_app *app, const lz_config *cfg, bool create) LZ_MUST_USE;
 void lz_cli_close(lz_app *app);
 

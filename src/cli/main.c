@@ -11,10 +11,13 @@
 #include "base/log.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const lz_cmd *const commands[] = {
 	&lz_cmd_serve, &lz_cmd_init, &lz_cmd_demo, &lz_cmd_migrate, &lz_cmd_user, &lz_cmd_audit, &lz_cmd_copy, &lz_cmd_version,
@@ -301,6 +304,44 @@ static lz_pw_cost parse_cost(const char *s)
 	return LZ_PW_COST_INTERACTIVE;
 }
 
+/*
+ * Reads a 32-byte key file, or creates it (mode 0600, random bytes) when it is
+ * missing and 'create' is set. The keys are the installation's: back them up apart
+ * from the store (docs/operator-guide.md).
+ */
+static int load_key(uint8_t out[32], const char *dir, const char *name, bool create)
+{
+	char path[1200];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/keys/%s", dir, name);
+	if ((f = fopen(path, "rb"))) {
+		size_t n = fread(out, 1, 32, f);
+		int extra = fgetc(f);
+		fclose(f);
+		if (n != 32 || extra != EOF)
+			return lz_error_set(LZ_EINVALID, "data-dir", "the key file %s is not 32 bytes", path);
+		return 0;
+	}
+	if (errno != ENOENT || !create)
+		return lz_error_set(LZ_EIO, "data-dir", "cannot read the key file %s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/keys", dir);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return lz_error_set(LZ_EIO, "data-dir", "cannot create %s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/keys/%s", dir, name);
+	lz_random_fill(&lz_system_random, out, 32);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 || write(fd, out, 32) != 32 || fsync(fd) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return lz_error_set(LZ_EIO, "data-dir", "cannot write the key file %s: %s", path, strerror(e));
+	}
+	close(fd);
+	lz_log(LZ_LOG_INFO, NULL, "created the key file %s; back it up apart from the store", path);
+	return 0;
+}
+
 int lz_cli_open(lz_app *app, const lz_config *cfg, bool create)
 {
 	lz_db_opts opts = LZ_DB_OPTS_INIT;
@@ -309,12 +350,16 @@ int lz_cli_open(lz_app *app, const lz_config *cfg, bool create)
 	int error;
 
 	memset(app, 0, sizeof(*app));
+	if (create && mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
+		return lz_error_set(LZ_EIO, "data-dir", "cannot create %s: %s", cfg->data_dir, strerror(errno));
 	if (!url[0]) {
-		if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST)
-			return lz_error_set(LZ_EIO, "data-dir", "cannot create %s: %s", cfg->data_dir, strerror(errno));
 		snprintf(path, sizeof(path), "%s/luzhi.db", cfg->data_dir);
 		url = path;
 	}
+	if ((error = load_key(app->keys.ledger_seed, cfg->data_dir, "ledger.seed", create)) < 0 ||
+	    (error = load_key(app->keys.pd_key, cfg->data_dir, "personal-data.key", create)) < 0 ||
+	    (error = load_key(app->keys.pd_index_key, cfg->data_dir, "personal-data-index.key", create)) < 0)
+		return error;
 	opts.pool_size = cfg->pool > 0 ? cfg->pool : cfg->threads + 2;
 	opts.create = create;
 	if ((error = lz_db_open(&app->db, url, &opts)) < 0)
@@ -329,6 +374,7 @@ int lz_cli_open(lz_app *app, const lz_config *cfg, bool create)
 	app->pw_cost = parse_cost(cfg->password_cost);
 	app->session_ttl = cfg->session_ttl;
 	app->session_max_age = cfg->session_max_age;
+	app->data_dir = cfg->data_dir;
 	return 0;
 }
 
@@ -336,6 +382,7 @@ void lz_cli_close(lz_app *app)
 {
 	lz_db_close(app->db);
 	app->db = NULL;
+	sodium_memzero(&app->keys, sizeof(app->keys));
 }
 
 int lz_cli_read_secret(char *out, size_t n)

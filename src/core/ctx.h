@@ -40,13 +40,25 @@ typedef struct {
 	char login[64];
 } lz_actor;
 
+/*
+ * The installation's secrets, loaded once at start-up from the key files in the
+ * data folder (see docs/operator-guide.md). Never logged, never in the store.
+ */
+typedef struct {
+	uint8_t ledger_seed[32];    /* each bureau's Ed25519 ledger key is derived from it */
+	uint8_t pd_key[32];         /* secretbox key of personal data at rest */
+	uint8_t pd_index_key[32];   /* key of the blind index (keyed hash) of personal data */
+} lz_keys;
+
 typedef struct {
 	lz_db *db;
+	lz_keys keys;
 	const lz_clock *clock;
 	const lz_random *random;
 	lz_pw_cost pw_cost;
 	int session_ttl;          /* seconds of idle time before a session expires */
 	int session_max_age;      /* absolute lifetime of a session, seconds */
+	const char *data_dir;     /* evidence files and key files live here */
 } lz_app;
 
 typedef struct lz_ctx {

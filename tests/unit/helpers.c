@@ -81,6 +81,11 @@ void lz_test_env_setup(lz_test_env *env)
 	env->app.pw_cost = LZ_PW_COST_MIN;
 	env->app.session_ttl = 3600;
 	env->app.session_max_age = 12 * 3600;
+	env->app.data_dir = env->dir;
+	/* Fixed keys: tests are reproducible. */
+	memset(env->app.keys.ledger_seed, 0x11, 32);
+	memset(env->app.keys.pd_key, 0x22, 32);
+	memset(env->app.keys.pd_index_key, 0x33, 32);
 }
 
 void lz_test_env_teardown(lz_test_env *env)
