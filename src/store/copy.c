@@ -39,6 +39,18 @@ static const copy_table tables[] = {
 	  "after_digest, request_id, prev_hash, hash",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("audit_head", "id", "id, count, hash", "?, ?, ?"),
+	T("evidence_file", "id",
+	  "id, bureau_id, sha256, size, media_type, name, uploaded_by, uploaded_by_login, created_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("programme", "id", "id, bureau_id, name, amount_per_year_fen, years, periods_per_year, created_at",
+	  "?, ?, ?, ?, ?, ?, ?"),
+	T("beneficiary", "id",
+	  "id, bureau_id, programme_id, name, village, household_id, relocated_on, support_ends_on, status, "
+	  "status_since, status_reason, id_number_sealed, id_number_index, id_number_commit, pd_salt, "
+	  "bank_account_sealed, created_at, updated_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("beneficiary_status", "id", "id, bureau_id, beneficiary_id, status, since, reason, actor, at",
+	  "?, ?, ?, ?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))

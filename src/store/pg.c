@@ -34,6 +34,10 @@
 #include <strings.h>
 
 #define MAX_PARAMS 32
+/* Every connection's settings: quiet notices, UTC, and a bound on how long a writer
+ * waits for the writers' lock (a stuck writer must not hang every request). */
+#define SESSION_SETUP "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET lock_timeout = '10s'"
+
 /* Any constant: the key of the advisory lock that write transactions hold. */
 #define LOCK_KEY_TEXT "7303385"
 
@@ -165,7 +169,7 @@ static int pg_open(lz_conn **out, const char *target, const lz_db_opts *opts)
 		free(c);
 		return lz_error_set(LZ_EUNAVAILABLE, "db", "cannot connect to PostgreSQL: %s", msg);
 	}
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, SESSION_SETUP);
 	PQclear(r);
 	c->prepared_ok = true;
 	*out = &c->base;
@@ -235,7 +239,7 @@ static int pg_check(lz_conn *conn)
 		return lz_error_set(LZ_EUNAVAILABLE, NULL, "the store is unavailable; try again");
 	lz_log(LZ_LOG_INFO, NULL, "postgres: connection re-established");
 	c->prepared_ok = false;
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, SESSION_SETUP);
 	PQclear(r);
 	return 0;
 }
@@ -411,18 +415,39 @@ static void pg_finish(lz_stmt *st)
 
 /* ---------------------------------------------------------------- transactions */
 
+/*
+ * Starts a transaction. A write transaction waits for the writers' advisory lock at
+ * most lock_timeout (set at connect); a wait that times out (55P03) or a deadlock or
+ * serialization failure at this point (40P01, 40001) is retried, BEGIN_TRIES times
+ * in all, each retry logged, before the request answers 503. Nothing has been done
+ * in the transaction yet, so a retry here is always safe.
+ */
+#define BEGIN_TRIES 3
+
 static int pg_begin(lz_conn *conn, lz_tx_mode mode)
 {
 	static const char write_sql[] = "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" LOCK_KEY_TEXT ")";
 	static const char read_sql[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 	pg_conn *c = (pg_conn *)conn;
-	PGresult *r = PQexec(c->pg, mode == LZ_TX_WRITE ? write_sql : read_sql);
-	ExecStatusType st = PQresultStatus(r);
-	int error = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(c, r, "begin");
-	PQclear(r);
-	if (error < 0) {
+	int error = 0;
+
+	for (int attempt = 1; attempt <= BEGIN_TRIES; attempt++) {
+		PGresult *r = PQexec(c->pg, mode == LZ_TX_WRITE ? write_sql : read_sql);
+		ExecStatusType st = PQresultStatus(r);
+		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		char state[8]; /* copied: the result is cleared before the log line */
+		snprintf(state, sizeof(state), "%s", code ? code : "");
+		bool retry = strcmp(state, "55P03") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0;
+		error = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_fail(c, r, "begin");
+		PQclear(r);
+		if (error == 0)
+			return 0;
 		PGresult *rb = PQexec(c->pg, "ROLLBACK");
 		PQclear(rb);
+		if (!retry)
+			break;
+		lz_log(LZ_LOG_WARN, NULL, "postgres: begin: attempt %d of %d failed (SQLSTATE %s)%s", attempt,
+		       BEGIN_TRIES, state, attempt < BEGIN_TRIES ? "; retrying" : "");
 	}
 	return error;
 }

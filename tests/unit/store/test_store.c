@@ -207,6 +207,40 @@ static void test_store__killed_writer_loses_no_acknowledged_write(void **state)
 	lz_ctx_done(&ctx);
 }
 
+/*
+ * PostgreSQL: a writer that cannot get the writers' lock in time is retried a bounded
+ * number of times, then answers LZ_EUNAVAILABLE (503), and works again once the
+ * lock is free. Another session holds the lock meanwhile.
+ */
+static void test_store__pg_lock_wait_is_bounded_then_unavailable(void **state)
+{
+	(void)state;
+	lz_ctx ctx;
+	lz_conn *c, *holder;
+	lz_db *other;
+	lz_db_opts opts = LZ_DB_OPTS_INIT;
+	opts.pool_size = 1;
+	assert_ok(lz_db_open(&other, env.url, &opts));
+	assert_ok(lz_db_acquire(&holder, other));
+	assert_ok(lz_conn_exec(holder, "SELECT pg_advisory_lock(7303385)"));
+
+	lz_test_ctx(&ctx, &env);
+	assert_ok(lz_ctx_conn(&c, &ctx));
+	assert_ok(lz_conn_exec(c, "SET lock_timeout = '100ms'"));
+	assert_int_equal(lz_tx_begin(&ctx, LZ_TX_WRITE), LZ_EUNAVAILABLE);
+	assert_false(lz_conn_in_tx(c));
+	/* Readers never wait for writers. */
+	assert_ok(lz_tx_begin(&ctx, LZ_TX_READ));
+	lz_tx_rollback(&ctx);
+
+	assert_ok(lz_conn_exec(holder, "SELECT pg_advisory_unlock(7303385)"));
+	assert_ok(lz_tx_begin(&ctx, LZ_TX_WRITE));
+	lz_tx_rollback(&ctx);
+	lz_ctx_done(&ctx);
+	lz_db_release(other, holder);
+	lz_db_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,5 +251,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store__unknown_backend_and_missing_file_are_clear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store__killed_writer_loses_no_acknowledged_write, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(test_store__pg_lock_wait_is_bounded_then_unavailable, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (lz_test_on_pg())
+		failed += cmocka_run_group_tests(pg_tests, NULL, NULL);
+	return failed;
 }
