@@ -26,6 +26,11 @@ typedef enum {
 	LZ_PERM_USER_READ,
 	LZ_PERM_USER_WRITE,
 	LZ_PERM_AUDIT_READ,
+	LZ_PERM_FILE_READ,         /* evidence files in scope */
+	LZ_PERM_FILE_WRITE,        /* store evidence files */
+	LZ_PERM_BENEFICIARY_READ,  /* the beneficiaries register and programmes (masked) */
+	LZ_PERM_BENEFICIARY_WRITE, /* register beneficiaries, change their status */
+	LZ_PERM_PROGRAMME_WRITE,   /* create support programmes */
 	LZ_PERM_COUNT
 } lz_perm;
 

@@ -36,6 +36,20 @@ static const struct {
 	[LZ_PERM_AUDIT_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_DIRECTOR) |
 					R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_SYSTEM),
 				"read the audit log"},
+	[LZ_PERM_FILE_READ] = {ALL_ROLES, "read evidence files"},
+	[LZ_PERM_FILE_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_FINANCE) |
+					R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) |
+					R(LZ_ROLE_SYSTEM),
+				"store evidence files"},
+	[LZ_PERM_BENEFICIARY_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) |
+					      R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) |
+					      R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_SYSTEM),
+				      "read the beneficiaries register"},
+	[LZ_PERM_BENEFICIARY_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_FINANCE) |
+					       R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				       "change the beneficiaries register"},
+	[LZ_PERM_PROGRAMME_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				     "create support programmes"},
 };
 
 const char *lz_role_name(lz_role role)
