@@ -7,7 +7,7 @@ JOBS ?= 2
 DATA ?= $(CURDIR)/luzhi-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps web build build-test run test bench clean format
+.PHONY: all deps web build build-test run test bench clean format fuzz
 
 all: build
 
@@ -39,3 +39,17 @@ format:
 
 clean:
 	rm -rf build build-test web/dist
+
+# Coverage-guided fuzzing with clang's libFuzzer (Debian: clang, libclang-rt-14-dev),
+# bounded: FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	mkdir -p build-fuzz
+	for t in tests/fuzz/fuzz_*.c; do \
+		n=$$(basename $$t .c); c=tests/fuzz/corpus/$${n#fuzz_}; \
+		clang -g -O1 -std=c17 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined $$t \
+			$$(git ls-files 'src/base/*.c' 'src/store/*.c' 'src/core/*.c' 'src/org/*.c' 'src/auth/*.c' 'src/audit/*.c') \
+			build-test/migrations_data.c $$(pkg-config --cflags --libs jansson sqlite3 libpq libsodium libcrypto) \
+			-lpthread -o build-fuzz/$$n && \
+		mkdir -p build-fuzz/$$n.corpus && build-fuzz/$$n build-fuzz/$$n.corpus $$c -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
