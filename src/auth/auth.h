@@ -31,6 +31,14 @@ typedef enum {
 	LZ_PERM_BENEFICIARY_READ,  /* the beneficiaries register and programmes (masked) */
 	LZ_PERM_BENEFICIARY_WRITE, /* register beneficiaries, change their status */
 	LZ_PERM_PROGRAMME_WRITE,   /* create support programmes */
+	LZ_PERM_FUNDS_READ,        /* allocations, projects, acceptance, payments in scope */
+	LZ_PERM_ALLOCATION_WRITE,  /* allocate money down the hierarchy */
+	LZ_PERM_PROJECT_WRITE,     /* register resettlement projects */
+	LZ_PERM_INSPECT,           /* review a stage's materials, inspect its site */
+	LZ_PERM_ACCEPT_SIGN,       /* sign a stage's acceptance */
+	LZ_PERM_PAYMENT_PREPARE,   /* prepare a payment (maker) */
+	LZ_PERM_PAYMENT_APPROVE,   /* approve a payment (checker) */
+	LZ_PERM_PAYMENT_SETTLE,    /* record a payment paid, cancel or reverse it */
 	LZ_PERM_COUNT
 } lz_perm;
 

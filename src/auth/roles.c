@@ -50,6 +50,22 @@ static const struct {
 				       "change the beneficiaries register"},
 	[LZ_PERM_PROGRAMME_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
 				     "create support programmes"},
+	/* Funds. Acts that compare people (inspecting, signing, preparing, approving,
+	 * settling) need a person, so the system actor has no part in them. */
+	[LZ_PERM_FUNDS_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_FINANCE) |
+					R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) |
+					R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_SYSTEM),
+				"read allocations, projects and payments"},
+	[LZ_PERM_ALLOCATION_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				      "allocate funds"},
+	[LZ_PERM_PROJECT_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				   "register projects"},
+	[LZ_PERM_INSPECT] = {R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DIRECTOR),
+			     "review materials or inspect a site"},
+	[LZ_PERM_ACCEPT_SIGN] = {R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DIRECTOR), "sign acceptance"},
+	[LZ_PERM_PAYMENT_PREPARE] = {R(LZ_ROLE_FINANCE), "prepare payments"},
+	[LZ_PERM_PAYMENT_APPROVE] = {R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR), "approve payments"},
+	[LZ_PERM_PAYMENT_SETTLE] = {R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR), "record, cancel or reverse payments"},
 };
 
 const char *lz_role_name(lz_role role)

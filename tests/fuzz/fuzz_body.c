@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)lz_time_parse(&t, s);
 			(void)lz_date_parse(&d, s);
 		}
-		(void)lz_json_int(&i, NULL, obj, key, false);
+		if (lz_json_int(&i, NULL, obj, key, false) == 0)
+			(void)i;
 	}
 	json_decref(obj);
 	return 0;
