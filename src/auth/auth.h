@@ -39,6 +39,8 @@ typedef enum {
 	LZ_PERM_PAYMENT_PREPARE,   /* prepare a payment (maker) */
 	LZ_PERM_PAYMENT_APPROVE,   /* approve a payment (checker) */
 	LZ_PERM_PAYMENT_SETTLE,    /* record a payment paid, cancel or reverse it */
+	LZ_PERM_LEDGER_READ,        /* the fund ledger: heads, entries, proofs, verification */
+	LZ_PERM_LEDGER_COUNTERSIGN, /* countersign a child bureau's ledger head */
 	LZ_PERM_COUNT
 } lz_perm;
 

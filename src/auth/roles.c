@@ -66,6 +66,11 @@ static const struct {
 	[LZ_PERM_PAYMENT_PREPARE] = {R(LZ_ROLE_FINANCE), "prepare payments"},
 	[LZ_PERM_PAYMENT_APPROVE] = {R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR), "approve payments"},
 	[LZ_PERM_PAYMENT_SETTLE] = {R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR), "record, cancel or reverse payments"},
+	[LZ_PERM_LEDGER_READ] = {R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_INSPECTOR) |
+					 R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_ADMIN) | R(LZ_ROLE_SYSTEM),
+				 "read the fund ledger"},
+	[LZ_PERM_LEDGER_COUNTERSIGN] = {R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_ADMIN) | R(LZ_ROLE_SYSTEM),
+					"countersign a bureau's ledger"},
 };
 
 const char *lz_role_name(lz_role role)

@@ -66,6 +66,6 @@ int lz_cli_read_secret(char *out, size_t n) LZ_MUST_USE;
 
 /* The subcommands, each in its cmd_<name>.c. */
 extern const lz_cmd lz_cmd_serve, lz_cmd_init, lz_cmd_demo, lz_cmd_migrate, lz_cmd_user, lz_cmd_audit,
-	lz_cmd_version, lz_cmd_copy;
+	lz_cmd_version, lz_cmd_copy, lz_cmd_ledger;
 
 #endif

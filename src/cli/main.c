@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 static const lz_cmd *const commands[] = {
-	&lz_cmd_serve, &lz_cmd_init, &lz_cmd_demo, &lz_cmd_migrate, &lz_cmd_user, &lz_cmd_audit, &lz_cmd_copy, &lz_cmd_version,
+	&lz_cmd_serve, &lz_cmd_init, &lz_cmd_demo, &lz_cmd_migrate, &lz_cmd_user, &lz_cmd_audit, &lz_cmd_ledger, &lz_cmd_copy, &lz_cmd_version,
 };
 
 #define NCOMMANDS (int)(sizeof(commands) / sizeof(commands[0]))

@@ -40,6 +40,7 @@ static const err_row rows[] = {
     {LZ_ETHROTTLED, 429, NULL, "尝试次数过多，请稍后再试", "too many attempts; try again later",
      LZ_SIGNIN_THROTTLE_WINDOW},
     {LZ_ETOOBIG, 413, NULL, "请求体过大", "the request body is too large", 0},
+    {LZ_ETAMPERED, 409, NULL, "记录的历史未通过校验，操作被拒绝", "the recorded history does not verify", 0},
     {LZ_EUNAVAILABLE, 503, NULL, "服务暂不可用，请稍后再试", "service unavailable; try again later", 5},
     {LZ_HTTP_EMETHOD, 405, "method_not_allowed", "不支持该请求方法", "method not allowed", 0},
     {LZ_HTTP_EMEDIA, 415, "unsupported_media_type", "请求体须为 JSON（Content-Type: application/json）",

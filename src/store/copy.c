@@ -39,6 +39,14 @@ static const copy_table tables[] = {
 	  "after_digest, request_id, prev_hash, hash",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("audit_head", "id", "id, count, hash", "?, ?, ?"),
+	/* the fund ledger */
+	T("ledger_entry", "id", "id, bureau_id, idx, type, at, data", "?, ?, ?, ?, ?, ?"),
+	T("ledger_node", "id", "id, bureau_id, level, idx, hash", "?, ?, ?, ?, ?"),
+	T("ledger_head", "id", "id, bureau_id, code, size, frontier, checkpoint_size, checkpoint_at",
+	  "?, ?, ?, ?, ?, ?, ?"),
+	T("ledger_checkpoint", "id", "id, bureau_id, size, root, at, note", "?, ?, ?, ?, ?, ?"),
+	T("ledger_countersign", "id", "id, bureau_id, parent_id, size, root, at, ok, note, reason",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("evidence_file", "id",
 	  "id, bureau_id, sha256, size, media_type, name, uploaded_by, uploaded_by_login, created_at",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
@@ -51,6 +59,31 @@ static const copy_table tables[] = {
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("beneficiary_status", "id", "id, bureau_id, beneficiary_id, status, since, reason, actor, at",
 	  "?, ?, ?, ?, ?, ?, ?, ?"),
+	/* funds: parents before children (an allocation's parent has a smaller id) */
+	T("allocation", "id",
+	  "id, bureau_id, parent_id, source, year, purpose, amount_fen, children_fen, spent_fen, created_by, created_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("project", "id",
+	  "id, bureau_id, name, kind, site_lat, site_lon, site_radius_m, budget_fen, owner_staff_id, contractor, "
+	  "allocation_id, created_by, created_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("project_stage", "id",
+	  "id, bureau_id, project_id, seq, name, criteria, share_bp, materials_note, materials_by, materials_at, "
+	  "accepted_inspection_id, verified_pct, accepted_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("inspection", "id",
+	  "id, bureau_id, project_id, stage_id, inspector_staff_id, inspector_user_id, inspected_at, lat, lon, "
+	  "distance_m, completion_pct, findings, recorded_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("inspection_evidence", "id", "id, bureau_id, inspection_id, sha256", "?, ?, ?, ?"),
+	T("acceptance_signature", "id", "id, bureau_id, project_id, stage_id, inspection_id, staff_id, user_id, signed_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?"),
+	T("payment", "id",
+	  "id, bureau_id, project_id, stage_id, allocation_id, payee, amount_fen, idempotency_key, body_digest, "
+	  "status, maker_staff_id, maker_user_id, created_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("payment_event", "id", "id, bureau_id, payment_id, kind, staff_id, user_id, at, detail, ledger_index",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))
