@@ -2,6 +2,7 @@
 #include "core/ctx.h"
 
 #include <stdio.h>
+#include "base/error.h"
 #include <string.h>
 
 void lz_ctx_init(lz_ctx *ctx, const lz_app *app, const char *origin, const char *request_id)
@@ -61,4 +62,49 @@ void lz_tx_rollback(lz_ctx *ctx)
 {
 	if (ctx->conn)
 		lz_conn_rollback(ctx->conn);
+}
+
+/* ---------------------------------------------------------------- the write bracket */
+
+static const char sql_savepoint[] = "SAVEPOINT lz_write";
+static const char sql_release[] = "RELEASE SAVEPOINT lz_write";
+static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT lz_write";
+
+int lz_write_begin(lz_write *w, lz_ctx *ctx)
+{
+	lz_conn *conn;
+	int error;
+
+	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
+		return error;
+	if (lz_conn_in_tx(conn)) {
+		if ((error = lz_conn_exec(conn, sql_savepoint)) < 0)
+			return error;
+		w->joined = true;
+	} else if ((error = lz_tx_begin(ctx, LZ_TX_WRITE)) < 0) {
+		return error;
+	}
+	w->begun = true;
+	return 0;
+}
+
+int lz_write_end(lz_write *w, lz_ctx *ctx, int error)
+{
+	lz_error saved;
+
+	if (!w->begun)
+		return error;
+	w->begun = false;
+	if (error == 0)
+		return w->joined ? lz_conn_exec(ctx->conn, sql_release) : lz_tx_commit(ctx);
+	/* Undoing must not replace the message of the failure that caused it. */
+	saved = *lz_error_last();
+	if (!w->joined) {
+		lz_tx_rollback(ctx);
+	} else if (lz_conn_exec(ctx->conn, sql_rollback_to) < 0 || lz_conn_exec(ctx->conn, sql_release) < 0) {
+		/* The savepoint is beyond repair; so is the caller's transaction. */
+		lz_tx_rollback(ctx);
+	}
+	lz_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
+	return error;
 }

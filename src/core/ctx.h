@@ -84,6 +84,30 @@ int lz_tx_begin(lz_ctx *ctx, lz_tx_mode mode) LZ_MUST_USE;
 int lz_tx_commit(lz_ctx *ctx) LZ_MUST_USE;
 void lz_tx_rollback(lz_ctx *ctx);
 
+/*
+ * The write bracket every domain write uses: lz_write_begin starts a write
+ * transaction on the context's connection, or, when the caller already holds one,
+ * joins it under a savepoint; lz_write_end commits (or releases the savepoint) when
+ * 'error' is 0, and otherwise undoes exactly this operation's writes, keeping the
+ * failure's message, and returns the final result.
+ *
+ *	lz_write w = LZ_WRITE_INIT;
+ *	if ((error = lz_write_begin(&w, ctx)) < 0)
+ *		goto done;
+ *	…
+ * done:
+ *	error = lz_write_end(&w, ctx, error);
+ */
+typedef struct {
+	bool begun;
+	bool joined;
+} lz_write;
+
+#define LZ_WRITE_INIT {false, false}
+
+int lz_write_begin(lz_write *w, lz_ctx *ctx) LZ_MUST_USE;
+int lz_write_end(lz_write *w, lz_ctx *ctx, int error) LZ_MUST_USE;
+
 /* Acts as the system, with every bureau in scope (CLI operator, demo loader). */
 void lz_ctx_act_as_system(lz_ctx *ctx, const char *who);
 

@@ -272,57 +272,13 @@ static json_t *info_json(const lz_file_info *f)
 
 /* ---------------------------------------------------------------- transactions */
 
-/* A write transaction of our own, or a savepoint in the caller's. */
-typedef struct {
-	bool begun, joined;
-} file_tx;
-
-static const char sql_savepoint[] = "SAVEPOINT lz_files";
-static const char sql_release[] = "RELEASE SAVEPOINT lz_files";
-static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT lz_files";
-
-static int tx_begin(file_tx *tx, lz_ctx *ctx)
-{
-	lz_conn *conn;
-	int error;
-
-	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
-		return error;
-	if (lz_conn_in_tx(conn)) {
-		if ((error = lz_conn_exec(conn, sql_savepoint)) < 0)
-			return error;
-		tx->joined = true;
-	} else if ((error = lz_tx_begin(ctx, LZ_TX_WRITE)) < 0) {
-		return error;
-	}
-	tx->begun = true;
-	return 0;
-}
-
-static int tx_end(file_tx *tx, lz_ctx *ctx, int error)
-{
-	lz_error saved;
-
-	if (!tx->begun)
-		return error;
-	tx->begun = false;
-	if (error == 0)
-		return tx->joined ? lz_conn_exec(ctx->conn, sql_release) : lz_tx_commit(ctx);
-	saved = *lz_error_last();
-	if (!tx->joined)
-		lz_tx_rollback(ctx);
-	else if (lz_conn_exec(ctx->conn, sql_rollback_to) < 0 || lz_conn_exec(ctx->conn, sql_release) < 0)
-		lz_tx_rollback(ctx);
-	lz_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
-	return error;
-}
 
 /* ---------------------------------------------------------------- API */
 
 int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
 				const char *media_type, const void *bytes, size_t n)
 {
-	file_tx tx = {false, false};
+	lz_write tx = LZ_WRITE_INIT;
 	lz_file_info info;
 	lz_bureau bureau;
 	uint8_t digest[LZ_SHA256_LEN];
@@ -353,7 +309,7 @@ int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const c
 	if ((error = write_file(ctx->app->data_dir, hex, bytes, n)) < 0)
 		return error;
 
-	if ((error = tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = row_get(&info, &found, ctx->conn, bureau_id, hex)) < 0)
 		goto done;
 	if (found)
@@ -366,7 +322,7 @@ int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const c
 	after = info_json(&info);
 	error = lz_audit_append(ctx, "file.put", "evidence_file", id, bureau_id, NULL, after);
 done:
-	error = tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0)
 		memcpy(out_sha256_hex, hex, 65);
 	json_decref(after);

@@ -166,7 +166,7 @@ static json_t *stage_state(const lz_funds_stage_row *st)
 
 int lz_stage_review_materials(lz_ctx *ctx, int64_t stage_id, const char *note)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_stage_row st;
 	lz_funds_project_row p;
 	json_t *before = NULL, *after = NULL;
@@ -176,7 +176,7 @@ int lz_stage_review_materials(lz_ctx *ctx, int64_t stage_id, const char *note)
 	if ((error = lz_auth_require(ctx, LZ_PERM_INSPECT)) < 0 ||
 	    (error = lz_funds__check_text("note", note, true, LZ_FUNDS_TEXT_MAX)) < 0)
 		goto done;
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__person(&person, ctx, "review materials")) < 0 ||
 	    (error = load_open_stage(&st, &p, ctx, stage_id)) < 0)
 		goto done;
@@ -195,7 +195,7 @@ int lz_stage_review_materials(lz_ctx *ctx, int64_t stage_id, const char *note)
 	error = lz_audit_append(ctx, "stage.review_materials", "project_stage", stage_id, st.bureau_id,
 	                        before, after);
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	json_decref(before);
 	json_decref(after);
 	return error;
@@ -284,7 +284,7 @@ static int check_inspection(const lz_ctx *ctx, const lz_inspection_input *in)
 
 int lz_inspection_record(int64_t *out_id, lz_ctx *ctx, int64_t stage_id, const lz_inspection_input *in)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_stage_row st;
 	lz_funds_project_row p;
 	json_t *after = NULL;
@@ -295,7 +295,7 @@ int lz_inspection_record(int64_t *out_id, lz_ctx *ctx, int64_t stage_id, const l
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_INSPECT)) < 0 || (error = check_inspection(ctx, in)) < 0)
 		goto done;
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__person(&person, ctx, "inspect a site")) < 0 ||
 	    (error = load_open_stage(&st, &p, ctx, stage_id)) < 0)
 		goto done;
@@ -333,7 +333,7 @@ int lz_inspection_record(int64_t *out_id, lz_ctx *ctx, int64_t stage_id, const l
 	                  "completion_pct", (json_int_t)in->completion_pct, "findings", in->findings);
 	error = lz_audit_append(ctx, "inspection.record", "inspection", id, p.bureau_id, NULL, after);
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);
@@ -391,7 +391,7 @@ done:
 
 int lz_acceptance_sign(bool *out_accepted, lz_ctx *ctx, int64_t stage_id)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_stage_row st;
 	lz_funds_project_row p;
 	json_t *after = NULL;
@@ -403,7 +403,7 @@ int lz_acceptance_sign(bool *out_accepted, lz_ctx *ctx, int64_t stage_id)
 		*out_accepted = false;
 	if ((error = lz_auth_require(ctx, LZ_PERM_ACCEPT_SIGN)) < 0)
 		goto done;
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__person(&person, ctx, "sign acceptance")) < 0 ||
 	    (error = load_open_stage(&st, &p, ctx, stage_id)) < 0)
 		goto done;
@@ -443,7 +443,7 @@ int lz_acceptance_sign(bool *out_accepted, lz_ctx *ctx, int64_t stage_id)
 	    (error = maybe_accept(&accepted, ctx, &p, &st, inspection_id)) < 0)
 		goto done;
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_accepted)
 		*out_accepted = accepted;
 	json_decref(after);

@@ -57,47 +57,6 @@ static const char *const sql[] = {
 
 /* ================================================================ shared helpers */
 
-static const char sql_savepoint[] = "SAVEPOINT lz_funds";
-static const char sql_release[] = "RELEASE SAVEPOINT lz_funds";
-static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT lz_funds";
-
-int lz_funds__tx_begin(lz_funds_tx *tx, lz_ctx *ctx)
-{
-	lz_conn *conn;
-	int error;
-
-	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
-		return error;
-	if (lz_conn_in_tx(conn)) {
-		if ((error = lz_conn_exec(conn, sql_savepoint)) < 0)
-			return error;
-		tx->joined = true;
-	} else if ((error = lz_tx_begin(ctx, LZ_TX_WRITE)) < 0) {
-		return error;
-	}
-	tx->begun = true;
-	return 0;
-}
-
-int lz_funds__tx_end(lz_funds_tx *tx, lz_ctx *ctx, int error)
-{
-	lz_error saved;
-
-	if (!tx->begun)
-		return error;
-	tx->begun = false;
-	if (error == 0)
-		return tx->joined ? lz_conn_exec(ctx->conn, sql_release) : lz_tx_commit(ctx);
-	/* Undoing must not replace the message of the failure that caused it. */
-	saved = *lz_error_last();
-	if (!tx->joined) {
-		lz_tx_rollback(ctx);
-	} else if (lz_conn_exec(ctx->conn, sql_rollback_to) < 0 || lz_conn_exec(ctx->conn, sql_release) < 0) {
-		lz_tx_rollback(ctx);
-	}
-	lz_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
-	return error;
-}
 
 int lz_funds__check_text(const char *field, const char *s, bool required, size_t max_chars)
 {
@@ -345,7 +304,7 @@ static bool path_within(const char *path, const char *base)
 
 int lz_allocation_create(int64_t *out_id, lz_ctx *ctx, const lz_allocation_input *in)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_allocation_row parent;
 	char path[128];
 	json_t *after = NULL;
@@ -368,7 +327,7 @@ int lz_allocation_create(int64_t *out_id, lz_ctx *ctx, const lz_allocation_input
 		error = lz_error_set(LZ_EINVALID, "parent_id", "parent_id must be an allocation's id");
 		goto done;
 	}
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__bureau_path(path, ctx->conn, in->bureau_id, "bureau_id")) < 0)
 		goto done;
 	if (!lz_org_in_scope(ctx, path)) {
@@ -421,7 +380,7 @@ int lz_allocation_create(int64_t *out_id, lz_ctx *ctx, const lz_allocation_input
 	                                        (json_int_t)in->amount_fen))) < 0)
 		goto done;
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);

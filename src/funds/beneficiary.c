@@ -202,48 +202,6 @@ static int normalise_account(char *out, const char *s)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- transactions */
-
-static const char sql_savepoint[] = "SAVEPOINT lz_beneficiary";
-static const char sql_release[] = "RELEASE SAVEPOINT lz_beneficiary";
-static const char sql_rollback_to[] = "ROLLBACK TO SAVEPOINT lz_beneficiary";
-
-int lz_beneficiary__tx_begin(lz_beneficiary_tx *tx, lz_ctx *ctx)
-{
-	lz_conn *conn;
-	int error;
-
-	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
-		return error;
-	if (lz_conn_in_tx(conn)) {
-		if ((error = lz_conn_exec(conn, sql_savepoint)) < 0)
-			return error;
-		tx->joined = true;
-	} else if ((error = lz_tx_begin(ctx, LZ_TX_WRITE)) < 0) {
-		return error;
-	}
-	tx->begun = true;
-	return 0;
-}
-
-int lz_beneficiary__tx_end(lz_beneficiary_tx *tx, lz_ctx *ctx, int error)
-{
-	lz_error saved;
-
-	if (!tx->begun)
-		return error;
-	tx->begun = false;
-	if (error == 0)
-		return tx->joined ? lz_conn_exec(ctx->conn, sql_release) : lz_tx_commit(ctx);
-	saved = *lz_error_last();
-	if (!tx->joined)
-		lz_tx_rollback(ctx);
-	else if (lz_conn_exec(ctx->conn, sql_rollback_to) < 0 || lz_conn_exec(ctx->conn, sql_release) < 0)
-		lz_tx_rollback(ctx);
-	lz_error_set(saved.code, saved.field[0] ? saved.field : NULL, "%s", saved.message);
-	return error;
-}
-
 /* ---------------------------------------------------------------- reading */
 
 /*
@@ -455,7 +413,7 @@ int lz_beneficiary_commitment(uint8_t out[32], lz_ctx *ctx, int64_t id)
 
 int lz_beneficiary_create(int64_t *out_id, lz_ctx *ctx, const lz_beneficiary_input *in)
 {
-	lz_beneficiary_tx tx = LZ_BENEFICIARY_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_programme prog;
 	lz_idcard card;
 	lz_stmt *s = NULL;
@@ -482,7 +440,7 @@ int lz_beneficiary_create(int64_t *out_id, lz_ctx *ctx, const lz_beneficiary_inp
 	    (in->bank_account && *in->bank_account &&
 	     (error = normalise_account(account, in->bank_account)) < 0))
 		goto done;
-	if ((error = lz_beneficiary__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_programme__load(&prog, ctx, in->programme_id, "programme_id")) < 0)
 		goto done;
 	if (in->bureau_id && in->bureau_id != prog.bureau_id) {
@@ -534,7 +492,7 @@ int lz_beneficiary_create(int64_t *out_id, lz_ctx *ctx, const lz_beneficiary_inp
 		goto done;
 done:
 	lz_stmt_finish(s);
-	error = lz_beneficiary__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	lz_pdata_wipe(&card, sizeof(card));
@@ -546,7 +504,7 @@ done:
 int lz_beneficiary_set_status(lz_ctx *ctx, int64_t id, const char *status, const char *since,
 							  const char *reason)
 {
-	lz_beneficiary_tx tx = LZ_BENEFICIARY_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	beneficiary_facts facts;
 	json_t *before = NULL, *after = NULL;
 	int32_t day = 0;
@@ -558,7 +516,7 @@ int lz_beneficiary_set_status(lz_ctx *ctx, int64_t id, const char *status, const
 	    (error = status_parse(&st, status)) < 0 || (error = check_date(&day, ctx, "since", since)) < 0 ||
 	    (error = lz_beneficiary__check_text("reason", reason, st != LZ_BENEFICIARY_ACTIVE, REASON_MAX)) < 0)
 		goto done;
-	if ((error = lz_beneficiary__tx_begin(&tx, ctx)) < 0 || (error = beneficiary_fetch(&facts, &before, ctx, id)) < 0)
+	if ((error = lz_write_begin(&tx, ctx)) < 0 || (error = beneficiary_fetch(&facts, &before, ctx, id)) < 0)
 		goto done;
 	if (facts.status == LZ_BENEFICIARY_DECEASED) {
 		error = lz_error_set(LZ_ECONFLICT, "status", "a deceased beneficiary's status cannot change");
@@ -585,7 +543,7 @@ int lz_beneficiary_set_status(lz_ctx *ctx, int64_t id, const char *status, const
 	                             after)) < 0)
 		goto done;
 done:
-	error = lz_beneficiary__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	json_decref(before);
 	json_decref(after);
 	return error;

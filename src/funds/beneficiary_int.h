@@ -1,6 +1,6 @@
 /*
- * beneficiary_int.h — what beneficiary.c and programme.c share: the field check,
- * the write-transaction bracket, and reading a programme in scope.
+ * beneficiary_int.h — what beneficiary.c and programme.c share: the field check
+ * and reading a programme in scope.
  */
 #ifndef LZ_FUNDS_BENEFICIARY_INT_H
 #define LZ_FUNDS_BENEFICIARY_INT_H
@@ -15,21 +15,6 @@
  * LZ_EINVALID naming 'field' otherwise.
  */
 int lz_beneficiary__check_text(const char *field, const char *s, bool required, size_t max_chars) LZ_MUST_USE;
-
-/*
- * The write-transaction bracket: a transaction of our own, or, when the caller holds
- * one (a payroll run, an importer), a savepoint in it, so that a failure undoes
- * exactly this operation. lz_beneficiary__tx_end commits or rolls back by 'error'
- * and returns the final result, keeping the message of the failure.
- */
-typedef struct {
-	bool begun, joined;
-} lz_beneficiary_tx;
-
-#define LZ_BENEFICIARY_TX_INIT {false, false}
-
-int lz_beneficiary__tx_begin(lz_beneficiary_tx *tx, lz_ctx *ctx) LZ_MUST_USE;
-int lz_beneficiary__tx_end(lz_beneficiary_tx *tx, lz_ctx *ctx, int error) LZ_MUST_USE;
 
 /*
  * Reads programme 'id' on the context's connection when its bureau is in scope;

@@ -11,31 +11,6 @@
 #define LZ_FUNDS_NAME_MAX 128
 #define LZ_FUNDS_TEXT_MAX 2000
 
-/*
- * The write-transaction bracket, as in org: lz_funds__tx_begin starts a write
- * transaction on the context's connection, or joins the caller's under a savepoint;
- * lz_funds__tx_end commits or releases when 'error' is 0 and undoes this operation
- * otherwise, keeping the failure's message, and returns the final result.
- *
- *	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
- *	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0)
- *		goto done;
- *	…
- * done:
- *	error = lz_funds__tx_end(&tx, ctx, error);
- */
-typedef struct {
-	bool begun;
-	bool joined;
-} lz_funds_tx;
-
-#define LZ_FUNDS_TX_INIT                                                                                     \
-	{                                                                                                    \
-		false, false                                                                                 \
-	}
-
-int lz_funds__tx_begin(lz_funds_tx *tx, lz_ctx *ctx) LZ_MUST_USE;
-int lz_funds__tx_end(lz_funds_tx *tx, lz_ctx *ctx, int error) LZ_MUST_USE;
 
 /* Checks a text field: required (not blank) or optional, well-formed UTF-8, no
  * control characters, at most 'max_chars' code points. LZ_EINVALID naming 'field'. */

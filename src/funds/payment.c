@@ -326,7 +326,7 @@ static int check_room(lz_conn *conn, const lz_funds_project_row *p, const lz_fun
 
 int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_project_row p;
 	lz_funds_stage_row st;
 	lz_funds_allocation_row alloc;
@@ -345,7 +345,7 @@ int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
 	    (error = lz_funds__check_text("payee", in->payee, false, LZ_FUNDS_NAME_MAX)) < 0)
 		goto done;
 	body_digest(digest, in);
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__person(&person, ctx, "prepare a payment")) < 0 ||
 	    (error = lz_funds__project_load(&p, ctx, ctx->conn, in->project_id, "project_id")) < 0)
 		goto done;
@@ -400,7 +400,7 @@ int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
 	after = payment_json(&row);
 	error = lz_audit_append(ctx, "payment.prepare", "payment", id, p.bureau_id, NULL, after);
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);
@@ -456,12 +456,12 @@ static json_t *ledger_data(const payment_row *p)
 }
 
 /* Starts a step: permission, transaction, person, the payment in scope. */
-static int begin_step(lz_funds_tx *tx, int64_t *person, payment_row *p, lz_ctx *ctx, int64_t id, lz_perm perm,
+static int begin_step(lz_write *tx, int64_t *person, payment_row *p, lz_ctx *ctx, int64_t id, lz_perm perm,
                       const char *what)
 {
 	int error;
 
-	if ((error = lz_auth_require(ctx, perm)) < 0 || (error = lz_funds__tx_begin(tx, ctx)) < 0 ||
+	if ((error = lz_auth_require(ctx, perm)) < 0 || (error = lz_write_begin(tx, ctx)) < 0 ||
 	    (error = lz_funds__person(person, ctx, what)) < 0 ||
 	    (error = payment_load(p, ctx, ctx->conn, id)) < 0)
 		return error;
@@ -470,7 +470,7 @@ static int begin_step(lz_funds_tx *tx, int64_t *person, payment_row *p, lz_ctx *
 
 int lz_payment_approve(lz_ctx *ctx, int64_t id)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_project_row proj;
 	lz_funds_stage_row st;
 	payment_row p;
@@ -507,12 +507,12 @@ int lz_payment_approve(lz_ctx *ctx, int64_t id)
 	                  ledger_data(&p))) < 0)
 		goto done;
 done:
-	return lz_funds__tx_end(&tx, ctx, error);
+	return lz_write_end(&tx, ctx, error);
 }
 
 int lz_payment_mark_paid(lz_ctx *ctx, int64_t id, const char *reference)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	payment_row p;
 	int64_t person;
 	json_t *data;
@@ -524,12 +524,12 @@ int lz_payment_mark_paid(lz_ctx *ctx, int64_t id, const char *reference)
 	data = ledger_data(&p);
 	error = step(ctx, &p, person, LZ_PAYMENT_APPROVED, LZ_PAYMENT_PAID, "payment.pay", reference, data);
 done:
-	return lz_funds__tx_end(&tx, ctx, error);
+	return lz_write_end(&tx, ctx, error);
 }
 
 int lz_payment_cancel(lz_ctx *ctx, int64_t id, const char *reason)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	payment_row p;
 	int64_t person, released = 0;
 	json_t *data;
@@ -553,12 +553,12 @@ int lz_payment_cancel(lz_ctx *ctx, int64_t id, const char *reason)
 	json_object_set_new(data, "released_fen", json_integer(released));
 	error = step(ctx, &p, person, p.status, LZ_PAYMENT_CANCELLED, "payment.cancel", reason, data);
 done:
-	return lz_funds__tx_end(&tx, ctx, error);
+	return lz_write_end(&tx, ctx, error);
 }
 
 int lz_payment_reverse(lz_ctx *ctx, int64_t id, const char *reason)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	payment_row p;
 	int64_t person;
 	json_t *data;
@@ -578,7 +578,7 @@ int lz_payment_reverse(lz_ctx *ctx, int64_t id, const char *reason)
 	data = ledger_data(&p);
 	error = step(ctx, &p, person, LZ_PAYMENT_PAID, LZ_PAYMENT_REVERSED, "payment.reverse", reason, data);
 done:
-	return lz_funds__tx_end(&tx, ctx, error);
+	return lz_write_end(&tx, ctx, error);
 }
 
 /* ---------------------------------------------------------------- reads */

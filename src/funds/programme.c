@@ -106,7 +106,7 @@ int lz_programme_get(lz_programme *out, lz_ctx *ctx, int64_t id)
 
 int lz_programme_create(int64_t *out_id, lz_ctx *ctx, const lz_programme_input *in)
 {
-	lz_beneficiary_tx tx = LZ_BENEFICIARY_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_programme p = {0};
 	lz_bureau bureau;
 	int64_t id = 0, other = 0;
@@ -139,7 +139,7 @@ int lz_programme_create(int64_t *out_id, lz_ctx *ctx, const lz_programme_input *
 		    lz_error_set(LZ_EINVALID, "frequency", "frequency must be annual, quarterly or monthly");
 		goto done;
 	}
-	if ((error = lz_bureau_get(&bureau, ctx, in->bureau_id)) < 0 || (error = lz_beneficiary__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_bureau_get(&bureau, ctx, in->bureau_id)) < 0 || (error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_exec_int(&other, ctx->conn, sql[Q_PROGRAMME_BY_NAME], false, "it", in->bureau_id,
 	                         in->name)) < 0)
 		goto done;
@@ -155,7 +155,7 @@ int lz_programme_create(int64_t *out_id, lz_ctx *ctx, const lz_programme_input *
 	after = lz_programme_json(&p);
 	error = lz_audit_append(ctx, "programme.create", "programme", id, in->bureau_id, NULL, after);
 done:
-	error = lz_beneficiary__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);

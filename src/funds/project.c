@@ -332,7 +332,7 @@ done:
 
 int lz_project_create(int64_t *out_id, lz_ctx *ctx, const lz_project_input *in)
 {
-	lz_funds_tx tx = LZ_FUNDS_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_allocation_row alloc;
 	lz_funds_project_row p;
 	char path[128];
@@ -344,7 +344,7 @@ int lz_project_create(int64_t *out_id, lz_ctx *ctx, const lz_project_input *in)
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_PROJECT_WRITE)) < 0 || (error = check_input(&kind, in)) < 0)
 		goto done;
-	if ((error = lz_funds__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__bureau_path(path, ctx->conn, in->bureau_id, "bureau_id")) < 0)
 		goto done;
 	if (!lz_org_in_scope(ctx, path)) {
@@ -387,7 +387,7 @@ int lz_project_create(int64_t *out_id, lz_ctx *ctx, const lz_project_input *in)
 	    (error = lz_audit_append(ctx, "project.create", "project", id, in->bureau_id, NULL, after)) < 0)
 		goto done;
 done:
-	error = lz_funds__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);

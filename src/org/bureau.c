@@ -209,7 +209,7 @@ static int check_input(lz_level *level, const lz_bureau_input *in)
 
 int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 {
-	lz_org_tx tx = LZ_ORG_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_bureau parent, created;
 	lz_level level = 0;
 	bool taken;
@@ -226,7 +226,7 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 		error = lz_error_set(LZ_EFORBIDDEN, "parent_id", "only the system creates the top bureau");
 		goto done;
 	}
-	if ((error = lz_org__tx_begin(&tx, ctx)) < 0)
+	if ((error = lz_write_begin(&tx, ctx)) < 0)
 		goto done;
 
 	if (in->parent_id == 0) {
@@ -277,7 +277,7 @@ int lz_bureau_create(int64_t *out_id, lz_ctx *ctx, const lz_bureau_input *in)
 	if ((error = lz_audit_append(ctx, "bureau.create", "bureau", id, id, NULL, after)) < 0)
 		goto done;
 done:
-	error = lz_org__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);

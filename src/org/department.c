@@ -34,7 +34,7 @@ static json_t *department_json(int64_t id, int64_t bureau_id, const char *name)
 
 int lz_department_create(int64_t *out_id, lz_ctx *ctx, int64_t bureau_id, const char *name)
 {
-	lz_org_tx tx = LZ_ORG_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	lz_bureau bureau;
 	int64_t id = 0, existing = 0;
 	json_t *after = NULL;
@@ -44,7 +44,7 @@ int lz_department_create(int64_t *out_id, lz_ctx *ctx, int64_t bureau_id, const 
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_ORG_WRITE)) < 0 ||
 	    (error = lz_org__check_text("name", name, true, LZ_ORG_NAME_MAX, 0)) < 0 ||
-	    (error = lz_org__tx_begin(&tx, ctx)) < 0)
+	    (error = lz_write_begin(&tx, ctx)) < 0)
 		goto done;
 	if ((error = lz_org__scope_check(&bureau, ctx, ctx->conn, bureau_id, "bureau_id")) < 0 ||
 	    (error = lz_exec_int(&existing, ctx->conn, sql[Q_DEPARTMENT_BY_NAME], false, "it", bureau_id,
@@ -60,7 +60,7 @@ int lz_department_create(int64_t *out_id, lz_ctx *ctx, int64_t bureau_id, const 
 	after = department_json(id, bureau_id, name);
 	error = lz_audit_append(ctx, "department.create", "department", id, bureau_id, NULL, after);
 done:
-	error = lz_org__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);

@@ -69,29 +69,5 @@ int lz_org__department_check(lz_conn *conn, int64_t department_id, int64_t burea
 /* Clamps a page size to 1..LZ_ORG_LIST_MAX. */
 int lz_org__clamp_limit(int limit);
 
-/*
- * The write-transaction bracket. lz_org__tx_begin starts a write transaction on the
- * context's connection, or, when the caller already holds one (the demo loader, an
- * importer batching rows), joins it under a savepoint, so that a failure undoes
- * exactly this operation's writes. lz_org__tx_end commits (or releases the savepoint)
- * when 'error' is 0, rolls back otherwise, and returns the final result; it does
- * nothing when the bracket was never begun. Usage:
- *
- *	lz_org_tx tx = LZ_ORG_TX_INIT;
- *	if ((error = lz_org__tx_begin(&tx, ctx)) < 0)
- *		goto done;
- *	…
- * done:
- *	error = lz_org__tx_end(&tx, ctx, error);
- */
-typedef struct {
-	bool begun;
-	bool joined;
-} lz_org_tx;
-
-#define LZ_ORG_TX_INIT {false, false}
-
-int lz_org__tx_begin(lz_org_tx *tx, lz_ctx *ctx) LZ_MUST_USE;
-int lz_org__tx_end(lz_org_tx *tx, lz_ctx *ctx, int error) LZ_MUST_USE;
 
 #endif

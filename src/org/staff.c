@@ -352,7 +352,7 @@ static int bind_fields(lz_stmt *s, int first, const staff_fields *f)
 
 int lz_staff_create(int64_t *out_id, lz_ctx *ctx, const lz_staff_input *in)
 {
-	lz_org_tx tx = LZ_ORG_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	staff_fields f = {0};
 	lz_bureau bureau;
 	lz_stmt *s = NULL;
@@ -373,7 +373,7 @@ int lz_staff_create(int64_t *out_id, lz_ctx *ctx, const lz_staff_input *in)
 	    (error = check_hired_on(&f, in->hired_on)) < 0 ||
 	    (error = check_department_id(f.department_id)) < 0)
 		goto done;
-	if ((error = lz_org__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_org__scope_check(&bureau, ctx, ctx->conn, in->bureau_id, "bureau_id")) < 0 ||
 	    (error = check_relations(ctx->conn, in->bureau_id, 0, &f, true, true)) < 0)
 		goto done;
@@ -396,7 +396,7 @@ int lz_staff_create(int64_t *out_id, lz_ctx *ctx, const lz_staff_input *in)
 		goto done;
 done:
 	lz_stmt_finish(s);
-	error = lz_org__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	if (error == 0 && out_id)
 		*out_id = id;
 	json_decref(after);
@@ -422,7 +422,7 @@ static int fields_from_json(staff_fields *f, json_t *o)
 
 int lz_staff_update(lz_ctx *ctx, int64_t id, const lz_staff_input *in)
 {
-	lz_org_tx tx = LZ_ORG_TX_INIT;
+	lz_write tx = LZ_WRITE_INIT;
 	staff_fields f = {0};
 	lz_stmt *s = NULL;
 	json_t *before = NULL, *after = NULL;
@@ -435,7 +435,7 @@ int lz_staff_update(lz_ctx *ctx, int64_t id, const lz_staff_input *in)
 	    (in->has_post && (error = check_post(in->post)) < 0) ||
 	    (in->has_department && (error = check_department_id(in->department_id)) < 0))
 		goto done;
-	if ((error = lz_org__tx_begin(&tx, ctx)) < 0 ||
+	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = staff_fetch(&before, ctx, ctx->conn, id)) < 0 ||
 	    (error = fields_from_json(&f, before)) < 0)
 		goto done;
@@ -471,7 +471,7 @@ int lz_staff_update(lz_ctx *ctx, int64_t id, const lz_staff_input *in)
 		goto done;
 done:
 	lz_stmt_finish(s);
-	error = lz_org__tx_end(&tx, ctx, error);
+	error = lz_write_end(&tx, ctx, error);
 	json_decref(before);
 	json_decref(after);
 	return error;
