@@ -187,7 +187,7 @@ static int load_config(lz_config *cfg, const char *file)
 /* Options every subcommand takes (they set configuration keys). */
 static const lz_opt global_opts[] = {
 	{"config", true, "configuration file"},
-	{"db", true, "store: a SQLite file path or sqlite:PATH"},
+	{"db", true, "store: a SQLite file path, sqlite:PATH, or postgres://USER@HOST:PORT/DB"},
 	{"data-dir", true, "folder for the store and files (default ./luzhi-data)"},
 	{"log-level", true, "debug, info, warn or error"},
 	{"help", false, "show this help"},
