@@ -60,6 +60,12 @@ test('init makes a store with its first administrator; a second init changes not
   const list = luzhi(['user', 'list', '--data-dir', data])
   assert.equal(list.code, 0)
   assert.match(list.out, /admin\s+admin\s+420000/)
+  // `make run` calls demo on every start: on a store with data it changes nothing
+  // and lists the accounts.
+  const demo = luzhi(['demo', '--data-dir', data])
+  assert.equal(demo.code, 0, demo.err)
+  assert.match(demo.out, /already holds data/)
+  assert.match(demo.out, /admin\s+admin\s+bureau 420000/)
 })
 
 test('user add, passwd, disable and list, with errors naming the field', () => {
