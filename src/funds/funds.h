@@ -189,10 +189,11 @@ int lz_payment_input_from_json(lz_payment_input *in, json_t *obj) LZ_MUST_USE;
 
 /*
  * Prepares a payment as maker. The same idempotency key with the same body gives
- * back the same payment (nothing written); with a different body, LZ_ECONFLICT. The
- * stage must be accepted. Requires LZ_PERM_PAYMENT_PREPARE and a person. Audited.
+ * back the same payment (nothing written) and sets *out_replayed (may be NULL); with
+ * a different body, LZ_ECONFLICT. The stage must be accepted. Requires
+ * LZ_PERM_PAYMENT_PREPARE and a person. Audited.
  */
-int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in) LZ_MUST_USE;
+int lz_payment_prepare(int64_t *out_id, bool *out_replayed, lz_ctx *ctx, const lz_payment_input *in) LZ_MUST_USE;
 
 /*
  * Approves a prepared payment as checker: a person other than the maker and other

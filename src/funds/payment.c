@@ -324,7 +324,7 @@ static int check_room(lz_conn *conn, const lz_funds_project_row *p, const lz_fun
 
 /* ---------------------------------------------------------------- prepare */
 
-int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
+int lz_payment_prepare(int64_t *out_id, bool *out_replayed, lz_ctx *ctx, const lz_payment_input *in)
 {
 	lz_write tx = LZ_WRITE_INIT;
 	lz_funds_project_row p;
@@ -339,6 +339,8 @@ int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
 
 	if (out_id)
 		*out_id = 0;
+	if (out_replayed)
+		*out_replayed = false;
 	if ((error = lz_auth_require(ctx, LZ_PERM_PAYMENT_PREPARE)) < 0 ||
 	    (error = check_key(in->idempotency_key)) < 0 ||
 	    (error = lz_funds__check_amount("amount_fen", in->amount_fen)) < 0 ||
@@ -363,6 +365,8 @@ int lz_payment_prepare(int64_t *out_id, lz_ctx *ctx, const lz_payment_input *in)
 			goto done;
 		}
 		id = existing;
+		if (out_replayed)
+			*out_replayed = true;
 		goto done;
 	}
 

@@ -269,7 +269,7 @@ static int64_t prepare(fixture *f, int64_t project, int64_t stage, int64_t fen, 
 	lz_payment_input in = {project, stage, f->line, fen, NULL, key};
 	int64_t id = 0;
 	as(f, P_MAKER);
-	assert_ok(lz_payment_prepare(&id, &f->ctx, &in));
+	assert_ok(lz_payment_prepare(&id, NULL, &f->ctx, &in));
 	as_system(f);
 	return id;
 }
@@ -392,7 +392,7 @@ static void test_funds__amounts_are_positive_bounded_integers(void **state)
 	before = rows(f);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		lz_payment_input p = {project, stage, f->line, bad[i], NULL, "key-amount-bad"};
-		expect_error(lz_payment_prepare(&id, &f->ctx, &p), LZ_EINVALID, "amount_fen");
+		expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &p), LZ_EINVALID, "amount_fen");
 	}
 	assert_int_equal(rows(f), before);
 	const char *pay = "{\"project_id\":1,\"stage_id\":1,\"allocation_id\":1,\"amount_fen\":10.5}";
@@ -659,23 +659,30 @@ static void test_funds__an_idempotency_key_answers_the_same_payment(void **state
 	again = prepare(f, project, stage, 5 * MILLION, "retry-key-0001");
 	assert_int_equal(again, first);
 	assert_int_equal(rows(f), before);
+	/* The caller is told it was a replay (the API answers 200 instead of 201). */
+	bool replayed = false;
+	as(f, P_MAKER);
+	lz_payment_input same = {project, stage, f->line, 5 * MILLION, NULL, "retry-key-0001"};
+	assert_ok(lz_payment_prepare(&again, &replayed, &f->ctx, &same));
+	assert_true(replayed);
+	assert_int_equal(again, first);
 
 	as(f, P_MAKER);
 	lz_payment_input other = {project, stage, f->line, 6 * MILLION, NULL, "retry-key-0001"};
-	expect_error(lz_payment_prepare(&again, &f->ctx, &other), LZ_ECONFLICT, "idempotency_key");
+	expect_error(lz_payment_prepare(&again, NULL, &f->ctx, &other), LZ_ECONFLICT, "idempotency_key");
 	other.amount_fen = 5 * MILLION;
 	other.payee = "宜昌路桥建设有限公司"; /* a body with a payee is another body */
-	expect_error(lz_payment_prepare(&again, &f->ctx, &other), LZ_ECONFLICT, "idempotency_key");
+	expect_error(lz_payment_prepare(&again, NULL, &f->ctx, &other), LZ_ECONFLICT, "idempotency_key");
 	other.idempotency_key = "short";
-	expect_error(lz_payment_prepare(&again, &f->ctx, &other), LZ_EINVALID, "idempotency_key");
+	expect_error(lz_payment_prepare(&again, NULL, &f->ctx, &other), LZ_EINVALID, "idempotency_key");
 	other.idempotency_key = NULL;
-	expect_error(lz_payment_prepare(&again, &f->ctx, &other), LZ_EINVALID, "idempotency_key");
+	expect_error(lz_payment_prepare(&again, NULL, &f->ctx, &other), LZ_EINVALID, "idempotency_key");
 	other.idempotency_key = "retry-key-0002";
 	other.payee = "别的公司";
-	expect_error(lz_payment_prepare(&again, &f->ctx, &other), LZ_EINVALID, "payee");
+	expect_error(lz_payment_prepare(&again, NULL, &f->ctx, &other), LZ_EINVALID, "payee");
 	assert_int_equal(rows(f), before);
 	other.payee = "宜昌路桥建设有限公司";
-	assert_ok(lz_payment_prepare(&again, &f->ctx, &other));
+	assert_ok(lz_payment_prepare(&again, NULL, &f->ctx, &other));
 	assert_true(again != first);
 }
 
@@ -689,16 +696,16 @@ static void test_funds__approval_stays_within_verified_completion(void **state)
 	/* Stage 2 is not accepted: nothing can be prepared against it. */
 	as(f, P_MAKER);
 	lz_payment_input in = {project, stage2, f->line, 1000, NULL, "stage-two-early"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ECONFLICT, NULL);
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT, NULL);
 
 	accept_stage(f, stage1, 60);
 	as(f, P_MAKER);
 	in = (lz_payment_input){project, stage1, f->line, payable + 1, NULL, "over-the-work"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ECONFLICT, "amount_fen");
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT, "amount_fen");
 	in = (lz_payment_input){project, stage1, f->alloc_city, 1000, NULL, "not-our-money"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_EINVALID, "allocation_id");
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_EINVALID, "allocation_id");
 	in = (lz_payment_input){project, 999999, f->line, 1000, NULL, "no-such-stage"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ENOTFOUND, "stage_id");
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ENOTFOUND, "stage_id");
 
 	/* Each fits alone; together they pass the verified work, so the second approval fails. */
 	p1 = prepare(f, project, stage1, payable - 1000, "within-work-1");
@@ -730,8 +737,8 @@ static void test_funds__a_budget_line_is_never_overdrawn(void **state)
 	as(f, P_MAKER);
 	lz_payment_input a = {project, stage, small, 2000, NULL, "small-line-1"};
 	lz_payment_input b = {project, stage, small, 2000, NULL, "small-line-2"};
-	assert_ok(lz_payment_prepare(&p1, &f->ctx, &a));
-	assert_ok(lz_payment_prepare(&p2, &f->ctx, &b));
+	assert_ok(lz_payment_prepare(&p1, NULL, &f->ctx, &a));
+	assert_ok(lz_payment_prepare(&p2, NULL, &f->ctx, &b));
 	as(f, P_CHECKER);
 	assert_ok(lz_payment_approve(&f->ctx, p1));
 	expect_error(lz_payment_approve(&f->ctx, p2), LZ_ECONFLICT, "allocation_id");
@@ -822,7 +829,7 @@ static void test_funds__other_bureaus_read_as_missing(void **state)
 	expect_error(lz_allocation_get(&a, &f->ctx, f->line), LZ_ENOTFOUND, NULL);
 	expect_error(lz_payment_approve(&f->ctx, pay), LZ_ENOTFOUND, NULL);
 	lz_payment_input in = {project, stage, f->line, 1000, NULL, "scope-0002"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ENOTFOUND, "project_id");
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ENOTFOUND, "project_id");
 	lz_allocation_input al = {f->b11, f->line, "中央财政", 2026, "挪用", 1000};
 	expect_error(lz_allocation_create(&id, &f->ctx, &al), LZ_ENOTFOUND, "parent_id");
 	assert_null(j);
@@ -862,7 +869,7 @@ static void test_funds__parallel_approvals_never_overdraw_a_line(void **state)
 		char key[32];
 		snprintf(key, sizeof(key), "parallel-%04d", i);
 		lz_payment_input p = {project, stage, line, EACH_FEN, NULL, key};
-		assert_ok(lz_payment_prepare(&pays[i], &f->ctx, &p));
+		assert_ok(lz_payment_prepare(&pays[i], NULL, &f->ctx, &p));
 	}
 	/* Connections must not cross fork(): give ours back first. */
 	lz_ctx_done(&f->ctx);
@@ -939,7 +946,7 @@ static void test_funds__issue4_286600_yuan_paid_without_a_site_visit(void **stat
 	/* 2. A payment cannot even be prepared for the unaccepted stage. */
 	as(f, P_MAKER);
 	lz_payment_input in = {project, stage, f->line, fen, NULL, "county-286600"};
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ECONFLICT, NULL);
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT, NULL);
 
 	/* 3. An "inspection" from the county office, 30 km away: refused. */
 	as(f, P_INSPECTOR);
@@ -994,7 +1001,7 @@ static void test_funds__issue4_286600_yuan_paid_without_a_site_visit(void **stat
 	assert_ok(lz_acceptance_sign(&accepted, &f->ctx, stage));
 	assert_true(accepted);
 	as(f, P_MAKER);
-	expect_error(lz_payment_prepare(&id, &f->ctx, &in), LZ_ECONFLICT, "amount_fen");
+	expect_error(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT, "amount_fen");
 	as(f, P_CHECKER);
 	expect_error(lz_payment_approve(&f->ctx, legacy), LZ_ECONFLICT, "amount_fen");
 	assert_int_equal(allocation_spent(f, f->line), 0);

@@ -1,0 +1,259 @@
+/*
+ * api_funds.c — allocations, projects, acceptance and payments:
+ *
+ *	POST /api/v1/allocations                 the fields of lz_allocation_input_from_json
+ *	GET  /api/v1/allocations/{id}
+ *	POST /api/v1/projects                    the fields of lz_project_input_from_json
+ *	GET  /api/v1/projects/{id}               with its stages, payable_fen and approved_fen
+ *	POST /api/v1/stages/{id}/materials-review {note}
+ *	POST /api/v1/stages/{id}/inspections     the fields of lz_inspection_input_from_json
+ *	POST /api/v1/stages/{id}/signatures      {} → {stage_id, accepted}
+ *	POST /api/v1/payments                    Idempotency-Key header; project_id, stage_id,
+ *	                                         allocation_id, amount_fen, payee
+ *	GET  /api/v1/payments/{id}               with its events
+ *	POST /api/v1/payments/{id}/approve       {}
+ *	POST /api/v1/payments/{id}/pay           {reference}
+ *	POST /api/v1/payments/{id}/cancel        {reason}
+ *	POST /api/v1/payments/{id}/reverse       {reason}
+ *
+ * The funds module reads the bodies and keeps every rule: the acceptance gate, four
+ * eyes, the balances, idempotency. A replayed payment (same key, same body) answers
+ * 200 with the payment; a new one 201.
+ */
+#include "http/http_int.h"
+
+#include "base/json.h"
+#include "base/clock.h"
+#include "funds/funds.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- allocations */
+
+int api_allocation_create(lz_reply *out, lz_req *r)
+{
+	lz_allocation_input in;
+	json_t *body = NULL, *alloc;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__body(&body, r)) < 0 || (error = lz_allocation_input_from_json(&in, body)) < 0 ||
+	    (error = lz_allocation_create(&id, &r->ctx, &in)) < 0 ||
+	    (error = lz_allocation_get_json(&alloc, &r->ctx, id)) < 0)
+		goto done;
+	out->location = lz_pool_printf(r->ctx.pool, "/api/v1/allocations/%lld", (long long)id);
+	lz_http__json(out, 201, alloc);
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_allocation_get(lz_reply *out, lz_req *r)
+{
+	json_t *alloc;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_allocation_get_json(&alloc, &r->ctx, id)) < 0)
+		return error;
+	lz_http__json(out, 200, alloc);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- projects */
+
+int api_project_create(lz_reply *out, lz_req *r)
+{
+	lz_project_input in;
+	json_t *body = NULL, *project;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__body(&body, r)) < 0 || (error = lz_project_input_from_json(&in, body)) < 0 ||
+	    (error = lz_project_create(&id, &r->ctx, &in)) < 0 ||
+	    (error = lz_project_get_json(&project, &r->ctx, id)) < 0)
+		goto done;
+	out->location = lz_pool_printf(r->ctx.pool, "/api/v1/projects/%lld", (long long)id);
+	lz_http__json(out, 201, project);
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_project_get(lz_reply *out, lz_req *r)
+{
+	json_t *project;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_project_get_json(&project, &r->ctx, id)) < 0)
+		return error;
+	lz_http__json(out, 200, project);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- acceptance */
+
+int api_stage_review_materials(lz_reply *out, lz_req *r)
+{
+	static const char *const known[] = {"note", NULL};
+	json_t *body = NULL;
+	const char *note;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_json_only(body, known)) < 0 ||
+	    (error = lz_json_str(&note, body, "note", false, LZ_HTTP_ANY_LEN)) < 0 ||
+	    (error = lz_stage_review_materials(&r->ctx, id, note)) < 0)
+		goto done;
+	lz_http__json(out, 200, json_pack("{sIsb}", "stage_id", (json_int_t)id, "reviewed", 1));
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_stage_inspection_create(lz_reply *out, lz_req *r)
+{
+	lz_inspection_input in;
+	json_t *body = NULL;
+	int64_t stage_id, id;
+	int error;
+
+	if ((error = lz_http__param_id(&stage_id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_inspection_input_from_json(&in, body)) < 0 ||
+	    (error = lz_inspection_record(&id, &r->ctx, stage_id, &in)) < 0)
+		goto done;
+	lz_http__json(out, 201, json_pack("{sIsI}", "id", (json_int_t)id, "stage_id", (json_int_t)stage_id));
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_stage_sign(lz_reply *out, lz_req *r)
+{
+	static const char *const known[] = {NULL};
+	json_t *body = NULL;
+	bool accepted = false;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_json_only(body, known)) < 0 ||
+	    (error = lz_acceptance_sign(&accepted, &r->ctx, id)) < 0)
+		goto done;
+	lz_http__json(out, 200, json_pack("{sIsb}", "stage_id", (json_int_t)id, "accepted", accepted));
+done:
+	json_decref(body);
+	return error;
+}
+
+/* ---------------------------------------------------------------- payments */
+
+/* Prepares a payment: 201 for a new one, 200 for a replay of the same request. */
+int api_payment_create(lz_reply *out, lz_req *r)
+{
+	lz_payment_input in;
+	json_t *body = NULL, *payment;
+	bool replayed;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__body(&body, r)) < 0 || (error = lz_payment_input_from_json(&in, body)) < 0)
+		goto done;
+	in.idempotency_key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+	if ((error = lz_payment_prepare(&id, &replayed, &r->ctx, &in)) < 0 ||
+	    (error = lz_payment_get_json(&payment, &r->ctx, id)) < 0)
+		goto done;
+	out->location = lz_pool_printf(r->ctx.pool, "/api/v1/payments/%lld", (long long)id);
+	lz_http__json(out, replayed ? 200 : 201, payment);
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_payment_get(lz_reply *out, lz_req *r)
+{
+	json_t *payment;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_payment_get_json(&payment, &r->ctx, id)) < 0)
+		return error;
+	lz_http__json(out, 200, payment);
+	return 0;
+}
+
+typedef enum { ACT_APPROVE, ACT_PAY, ACT_CANCEL, ACT_REVERSE } payment_act;
+
+/* The one text field each payment action reads from its body. */
+static const struct {
+	const char *field; /* the one body field, or NULL for {} */
+	bool required;
+} acts[] = {
+    [ACT_APPROVE] = {NULL, false},
+    [ACT_PAY] = {"reference", true},
+    [ACT_CANCEL] = {"reason", true},
+    [ACT_REVERSE] = {"reason", true},
+};
+
+/* One event on payment {id}: reads the body, makes the call, answers the payment. */
+static int payment_act_run(lz_reply *out, lz_req *r, payment_act act)
+{
+	const char *known[2] = {acts[act].field, NULL};
+	const char *text = NULL;
+	json_t *body = NULL, *payment;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_json_only(body, known)) < 0)
+		goto done;
+	if (acts[act].field &&
+	    (error = lz_json_str(&text, body, acts[act].field, acts[act].required, LZ_HTTP_ANY_LEN)) < 0)
+		goto done;
+	switch (act) {
+	case ACT_APPROVE:
+		error = lz_payment_approve(&r->ctx, id);
+		break;
+	case ACT_PAY:
+		error = lz_payment_mark_paid(&r->ctx, id, text);
+		break;
+	case ACT_CANCEL:
+		error = lz_payment_cancel(&r->ctx, id, text);
+		break;
+	case ACT_REVERSE:
+		error = lz_payment_reverse(&r->ctx, id, text);
+		break;
+	}
+	if (error < 0 || (error = lz_payment_get_json(&payment, &r->ctx, id)) < 0)
+		goto done;
+	lz_http__json(out, 200, payment);
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_payment_approve(lz_reply *out, lz_req *r)
+{
+	return payment_act_run(out, r, ACT_APPROVE);
+}
+
+int api_payment_pay(lz_reply *out, lz_req *r)
+{
+	return payment_act_run(out, r, ACT_PAY);
+}
+
+int api_payment_cancel(lz_reply *out, lz_req *r)
+{
+	return payment_act_run(out, r, ACT_CANCEL);
+}
+
+int api_payment_reverse(lz_reply *out, lz_req *r)
+{
+	return payment_act_run(out, r, ACT_REVERSE);
+}
