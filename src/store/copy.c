@@ -84,6 +84,9 @@ static const copy_table tables[] = {
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("payment_event", "id", "id, bureau_id, payment_id, kind, staff_id, user_id, at, detail, ledger_index",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("payroll_run", "id", "id, bureau_id, programme_id, allocation_id, period_start, period_end, amount_fen, status, line_count, total_fen, excluded_count, maker_staff_id, maker_user_id, created_at, checker_staff_id, checker_user_id, approved_at, approved_count, approved_fen, lines_digest, ledger_index", "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("payroll_line", "id", "id, bureau_id, run_id, beneficiary_id, amount_fen, commitment, excluded_reason, excluded_at", "?, ?, ?, ?, ?, ?, ?, ?"),
+	T("payroll_exclusion", "id", "id, bureau_id, run_id, beneficiary_id, kind, reason", "?, ?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))

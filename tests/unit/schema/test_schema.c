@@ -21,7 +21,7 @@ typedef struct {
 static void add(strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(strlist *l, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[16384]; /* whole CREATE statements pass through here */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
