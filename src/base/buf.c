@@ -115,6 +115,32 @@ bool lz_utf8_valid(const char *str, size_t n)
 	return true;
 }
 
+int lz_text_check(const char *field, const char *s, bool required, size_t max_chars, size_t max_bytes)
+{
+	size_t n;
+	bool blank = true;
+
+	if (!s || !*s)
+		return required ? lz_error_set(LZ_EINVALID, field, "%s is required", field) : 0;
+	n = strlen(s);
+	if (!lz_utf8_valid(s, n))
+		return lz_error_set(LZ_EINVALID, field, "%s is not valid UTF-8", field);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return lz_error_set(LZ_EINVALID, field, "%s contains a control character", field);
+		if (c != ' ')
+			blank = false;
+	}
+	if (required && blank)
+		return lz_error_set(LZ_EINVALID, field, "%s is required", field);
+	if (lz_utf8_len(s, n) > max_chars)
+		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu characters", field, max_chars);
+	if (max_bytes && n > max_bytes)
+		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu bytes", field, max_bytes);
+	return 0;
+}
+
 size_t lz_utf8_len(const char *s, size_t n)
 {
 	size_t count = 0;

@@ -36,6 +36,15 @@ bool lz_str_eq(lz_str a, const char *b);
 
 /* True when 's' (n bytes) is well-formed UTF-8 with no NUL and no overlong forms. */
 bool lz_utf8_valid(const char *s, size_t n);
+/*
+ * Checks a text field as every domain does: present and not blank when 'required'
+ * (NULL or "" is absent), well-formed UTF-8, no control characters, at most
+ * 'max_chars' code points and, when 'max_bytes' is not 0, at most that many bytes.
+ * LZ_EINVALID naming 'field' otherwise.
+ */
+int lz_text_check(const char *field, const char *s, bool required, size_t max_chars, size_t max_bytes)
+	__attribute__((warn_unused_result));
+
 /* Number of code points in well-formed UTF-8 text. */
 size_t lz_utf8_len(const char *s, size_t n);
 

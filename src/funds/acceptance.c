@@ -174,7 +174,7 @@ int lz_stage_review_materials(lz_ctx *ctx, int64_t stage_id, const char *note)
 	int error;
 
 	if ((error = lz_auth_require(ctx, LZ_PERM_INSPECT)) < 0 ||
-	    (error = lz_funds__check_text("note", note, true, LZ_FUNDS_TEXT_MAX)) < 0)
+	    (error = lz_text_check("note", note, true, LZ_FUNDS_TEXT_MAX, 0)) < 0)
 		goto done;
 	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
 	    (error = lz_funds__person(&person, ctx, "review materials")) < 0 ||
@@ -265,7 +265,7 @@ static int check_inspection(const lz_ctx *ctx, const lz_inspection_input *in)
 	if (in->completion_pct < 0 || in->completion_pct > 100)
 		return lz_error_set(LZ_EINVALID, "completion_pct",
 		                    "completion_pct must be between 0 and 100");
-	if ((error = lz_funds__check_text("findings", in->findings, true, LZ_FUNDS_TEXT_MAX)) < 0)
+	if ((error = lz_text_check("findings", in->findings, true, LZ_FUNDS_TEXT_MAX, 0)) < 0)
 		return error;
 	if (in->nevidence < 1 || in->nevidence > LZ_EVIDENCE_MAX)
 		return lz_error_set(LZ_EINVALID, "evidence", "an inspection has 1 to %d evidence files",

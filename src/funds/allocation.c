@@ -55,35 +55,6 @@ static const char *const sql[] = {
 #define SOURCE_MAX 64
 #define PURPOSE_MAX 200
 
-/* ================================================================ shared helpers */
-
-
-int lz_funds__check_text(const char *field, const char *s, bool required, size_t max_chars)
-{
-	size_t n;
-	bool blank = true;
-
-	if (!s || !*s) {
-		if (required)
-			return lz_error_set(LZ_EINVALID, field, "%s is required", field);
-		return 0;
-	}
-	n = strlen(s);
-	if (!lz_utf8_valid(s, n))
-		return lz_error_set(LZ_EINVALID, field, "%s is not valid UTF-8", field);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return lz_error_set(LZ_EINVALID, field, "%s contains a control character", field);
-		if (c != ' ')
-			blank = false;
-	}
-	if (required && blank)
-		return lz_error_set(LZ_EINVALID, field, "%s is required", field);
-	if (lz_utf8_len(s, n) > max_chars)
-		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu characters", field, max_chars);
-	return 0;
-}
 
 int lz_funds__check_amount(const char *field, int64_t fen)
 {
@@ -315,8 +286,8 @@ int lz_allocation_create(int64_t *out_id, lz_ctx *ctx, const lz_allocation_input
 	if (out_id)
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_ALLOCATION_WRITE)) < 0 ||
-	    (error = lz_funds__check_text("source", in->source, true, SOURCE_MAX)) < 0 ||
-	    (error = lz_funds__check_text("purpose", in->purpose, true, PURPOSE_MAX)) < 0 ||
+	    (error = lz_text_check("source", in->source, true, SOURCE_MAX, 0)) < 0 ||
+	    (error = lz_text_check("purpose", in->purpose, true, PURPOSE_MAX, 0)) < 0 ||
 	    (error = lz_funds__check_amount("amount_fen", in->amount_fen)) < 0)
 		goto done;
 	if (in->year < 2000 || in->year > 2100) {

@@ -113,31 +113,6 @@ static int status_parse(int *out, const char *s)
 	return lz_error_set(LZ_EINVALID, "status", "status must be active, deceased, moved or suspended");
 }
 
-/* ---------------------------------------------------------------- shared checks */
-
-int lz_beneficiary__check_text(const char *field, const char *s, bool required, size_t max_chars)
-{
-	size_t n;
-	bool blank = true;
-
-	if (!s || !*s)
-		return required ? lz_error_set(LZ_EINVALID, field, "%s is required", field) : 0;
-	n = strlen(s);
-	if (!lz_utf8_valid(s, n))
-		return lz_error_set(LZ_EINVALID, field, "%s is not valid UTF-8", field);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return lz_error_set(LZ_EINVALID, field, "%s contains a control character", field);
-		if (c != ' ')
-			blank = false;
-	}
-	if (required && blank)
-		return lz_error_set(LZ_EINVALID, field, "%s is required", field);
-	if (lz_utf8_len(s, n) > max_chars)
-		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu characters", field, max_chars);
-	return 0;
-}
 
 static int32_t today(const lz_ctx *ctx)
 {
@@ -433,9 +408,9 @@ int lz_beneficiary_create(int64_t *out_id, lz_ctx *ctx, const lz_beneficiary_inp
 	memset(&card, 0, sizeof(card));
 	if ((error = lz_auth_require(ctx, LZ_PERM_BENEFICIARY_WRITE)) < 0 ||
 	    (error = lz_idcard_parse(&card, in->id_number, today(ctx), "id_number")) < 0 ||
-	    (error = lz_beneficiary__check_text("name", in->name, true, LZ_BENEFICIARY_NAME_MAX)) < 0 ||
-	    (error = lz_beneficiary__check_text("village", in->village, false, VILLAGE_MAX)) < 0 ||
-	    (error = lz_beneficiary__check_text("household_id", in->household_id, false, HOUSEHOLD_MAX)) < 0 ||
+	    (error = lz_text_check("name", in->name, true, LZ_BENEFICIARY_NAME_MAX, 0)) < 0 ||
+	    (error = lz_text_check("village", in->village, false, VILLAGE_MAX, 0)) < 0 ||
+	    (error = lz_text_check("household_id", in->household_id, false, HOUSEHOLD_MAX, 0)) < 0 ||
 	    (error = check_date(&relocated_on, ctx, "relocated_on", in->relocated_on)) < 0 ||
 	    (in->bank_account && *in->bank_account &&
 	     (error = normalise_account(account, in->bank_account)) < 0))
@@ -514,7 +489,7 @@ int lz_beneficiary_set_status(lz_ctx *ctx, int64_t id, const char *status, const
 
 	if ((error = lz_auth_require(ctx, LZ_PERM_BENEFICIARY_WRITE)) < 0 ||
 	    (error = status_parse(&st, status)) < 0 || (error = check_date(&day, ctx, "since", since)) < 0 ||
-	    (error = lz_beneficiary__check_text("reason", reason, st != LZ_BENEFICIARY_ACTIVE, REASON_MAX)) < 0)
+	    (error = lz_text_check("reason", reason, st != LZ_BENEFICIARY_ACTIVE, REASON_MAX, 0)) < 0)
 		goto done;
 	if ((error = lz_write_begin(&tx, ctx)) < 0 || (error = beneficiary_fetch(&facts, &before, ctx, id)) < 0)
 		goto done;
@@ -587,8 +562,8 @@ int lz_beneficiary_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz
 	    (error = lz_ctx_conn(&conn, ctx)) < 0)
 		goto done;
 	if ((q->status && q->status[0] && (error = status_parse(&status, q->status)) < 0) ||
-	    (error = lz_beneficiary__check_text("q", q->q, false, Q_MAX)) < 0 ||
-	    (error = lz_beneficiary__check_text("village", q->village, false, VILLAGE_MAX)) < 0)
+	    (error = lz_text_check("q", q->q, false, Q_MAX, 0)) < 0 ||
+	    (error = lz_text_check("village", q->village, false, VILLAGE_MAX, 0)) < 0)
 		goto done;
 	if (by_id) {
 		if ((error = lz_idcard_parse(&card, q->id_number, today(ctx), "id_number")) < 0)

@@ -11,11 +11,6 @@
 #define LZ_FUNDS_NAME_MAX 128
 #define LZ_FUNDS_TEXT_MAX 2000
 
-
-/* Checks a text field: required (not blank) or optional, well-formed UTF-8, no
- * control characters, at most 'max_chars' code points. LZ_EINVALID naming 'field'. */
-int lz_funds__check_text(const char *field, const char *s, bool required, size_t max_chars) LZ_MUST_USE;
-
 /* Checks an amount: 1 … LZ_FEN_MAX. LZ_EINVALID naming 'field'. */
 int lz_funds__check_amount(const char *field, int64_t fen) LZ_MUST_USE;
 

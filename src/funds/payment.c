@@ -344,7 +344,7 @@ int lz_payment_prepare(int64_t *out_id, bool *out_replayed, lz_ctx *ctx, const l
 	if ((error = lz_auth_require(ctx, LZ_PERM_PAYMENT_PREPARE)) < 0 ||
 	    (error = check_key(in->idempotency_key)) < 0 ||
 	    (error = lz_funds__check_amount("amount_fen", in->amount_fen)) < 0 ||
-	    (error = lz_funds__check_text("payee", in->payee, false, LZ_FUNDS_NAME_MAX)) < 0)
+	    (error = lz_text_check("payee", in->payee, false, LZ_FUNDS_NAME_MAX, 0)) < 0)
 		goto done;
 	body_digest(digest, in);
 	if ((error = lz_write_begin(&tx, ctx)) < 0 ||
@@ -522,7 +522,7 @@ int lz_payment_mark_paid(lz_ctx *ctx, int64_t id, const char *reference)
 	json_t *data;
 	int error;
 
-	if ((error = lz_funds__check_text("reference", reference, true, REFERENCE_MAX)) < 0 ||
+	if ((error = lz_text_check("reference", reference, true, REFERENCE_MAX, 0)) < 0 ||
 	    (error = begin_step(&tx, &person, &p, ctx, id, LZ_PERM_PAYMENT_SETTLE, "record a payment")) < 0)
 		goto done;
 	data = ledger_data(&p);
@@ -539,7 +539,7 @@ int lz_payment_cancel(lz_ctx *ctx, int64_t id, const char *reason)
 	json_t *data;
 	int error;
 
-	if ((error = lz_funds__check_text("reason", reason, true, REASON_MAX)) < 0 ||
+	if ((error = lz_text_check("reason", reason, true, REASON_MAX, 0)) < 0 ||
 	    (error = begin_step(&tx, &person, &p, ctx, id, LZ_PERM_PAYMENT_SETTLE, "cancel a payment")) < 0)
 		goto done;
 	if (p.status != LZ_PAYMENT_PREPARED && p.status != LZ_PAYMENT_APPROVED) {
@@ -568,7 +568,7 @@ int lz_payment_reverse(lz_ctx *ctx, int64_t id, const char *reason)
 	json_t *data;
 	int error;
 
-	if ((error = lz_funds__check_text("reason", reason, true, REASON_MAX)) < 0 ||
+	if ((error = lz_text_check("reason", reason, true, REASON_MAX, 0)) < 0 ||
 	    (error = begin_step(&tx, &person, &p, ctx, id, LZ_PERM_PAYMENT_SETTLE, "reverse a payment")) < 0)
 		goto done;
 	if (p.status != LZ_PAYMENT_PAID) {

@@ -9,6 +9,7 @@
  *   whole fen, the remainder paid in the period that contains 31 December, so that a
  *   full year pays exactly the yearly amount. No floating point.
  */
+#include "base/buf.h"
 #include "funds/beneficiary_int.h"
 
 #include "audit/audit.h"
@@ -123,7 +124,7 @@ int lz_programme_create(int64_t *out_id, lz_ctx *ctx, const lz_programme_input *
 		if (strcmp(frequencies[i].name, in->frequency) == 0)
 			p.periods_per_year = frequencies[i].periods;
 	if ((error = lz_auth_require(ctx, LZ_PERM_PROGRAMME_WRITE)) < 0 ||
-	    (error = lz_beneficiary__check_text("name", in->name, true, LZ_BENEFICIARY_NAME_MAX)) < 0)
+	    (error = lz_text_check("name", in->name, true, LZ_BENEFICIARY_NAME_MAX, 0)) < 0)
 		goto done;
 	if (p.amount_per_year_fen < 0 || p.amount_per_year_fen > INT64_C(100000000000)) {
 		error = lz_error_set(LZ_EINVALID, "amount_per_year_fen",

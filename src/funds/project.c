@@ -10,6 +10,7 @@
  * - Projects and stages are written once; what happens to a stage afterwards
  *   (materials review, inspections, signatures) is recorded by acceptance.c.
  */
+#include "base/buf.h"
 #include "funds/funds_int.h"
 
 #include "audit/audit.h"
@@ -206,9 +207,9 @@ static int check_input(int64_t *kind, const lz_project_input *in)
 	int64_t shares = 0;
 	int error;
 
-	if ((error = lz_funds__check_text("name", in->name, true, LZ_FUNDS_NAME_MAX)) < 0 ||
+	if ((error = lz_text_check("name", in->name, true, LZ_FUNDS_NAME_MAX, 0)) < 0 ||
 	    (error = kind_parse(kind, in->kind)) < 0 ||
-	    (error = lz_funds__check_text("contractor", in->contractor, true, LZ_FUNDS_NAME_MAX)) < 0 ||
+	    (error = lz_text_check("contractor", in->contractor, true, LZ_FUNDS_NAME_MAX, 0)) < 0 ||
 	    (error = lz_funds__check_amount("budget_fen", in->budget_fen)) < 0)
 		return error;
 	if (in->site_lat < -90000000 || in->site_lat > 90000000)
@@ -225,8 +226,8 @@ static int check_input(int64_t *kind, const lz_project_input *in)
 		                    LZ_PROJECT_STAGES_MAX);
 	for (size_t i = 0; i < in->nstages; i++) {
 		const lz_stage_input *st = &in->stages[i];
-		if ((error = lz_funds__check_text("stages.name", st->name, true, STAGE_NAME_MAX)) < 0 ||
-		    (error = lz_funds__check_text("stages.criteria", st->criteria, true, LZ_FUNDS_TEXT_MAX)) <
+		if ((error = lz_text_check("stages.name", st->name, true, STAGE_NAME_MAX, 0)) < 0 ||
+		    (error = lz_text_check("stages.criteria", st->criteria, true, LZ_FUNDS_TEXT_MAX, 0)) <
 		        0)
 			return error;
 		if (st->share_bp < 1 || st->share_bp > 10000)

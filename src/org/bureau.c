@@ -10,6 +10,7 @@
  *   set in the same transaction that inserts it, so scope is a prefix test.
  * - A bureau out of the actor's scope reads as missing (LZ_ENOTFOUND).
  */
+#include "base/buf.h"
 #include "org/org_int.h"
 
 #include "audit/audit.h"
@@ -191,9 +192,9 @@ static int check_input(lz_level *level, const lz_bureau_input *in)
 	int error;
 
 	if ((error = check_code(in->code)) < 0 ||
-	    (error = lz_org__check_text("name", in->name, true, LZ_ORG_NAME_MAX,
+	    (error = lz_text_check("name", in->name, true, LZ_ORG_NAME_MAX,
 					sizeof(((lz_bureau *)0)->name) - 1)) < 0 ||
-	    (error = lz_org__check_text("name_en", in->name_en, false, LZ_ORG_NAME_EN_MAX,
+	    (error = lz_text_check("name_en", in->name_en, false, LZ_ORG_NAME_EN_MAX,
 					sizeof(((lz_bureau *)0)->name_en) - 1)) < 0)
 		return error;
 	if (!in->level || !*in->level)

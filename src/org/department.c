@@ -2,6 +2,7 @@
  * department.c — the departments (科室) of a bureau. A department's name is unique in
  * its bureau; a department is seen by whoever sees its bureau.
  */
+#include "base/buf.h"
 #include "org/org_int.h"
 
 #include "audit/audit.h"
@@ -43,7 +44,7 @@ int lz_department_create(int64_t *out_id, lz_ctx *ctx, int64_t bureau_id, const 
 	if (out_id)
 		*out_id = 0;
 	if ((error = lz_auth_require(ctx, LZ_PERM_ORG_WRITE)) < 0 ||
-	    (error = lz_org__check_text("name", name, true, LZ_ORG_NAME_MAX, 0)) < 0 ||
+	    (error = lz_text_check("name", name, true, LZ_ORG_NAME_MAX, 0)) < 0 ||
 	    (error = lz_write_begin(&tx, ctx)) < 0)
 		goto done;
 	if ((error = lz_org__scope_check(&bureau, ctx, ctx->conn, bureau_id, "bureau_id")) < 0 ||

@@ -88,36 +88,6 @@ int lz_org__scope_check(lz_bureau *out, lz_ctx *ctx, lz_conn *conn, int64_t id, 
 	return 0;
 }
 
-/* ---------------------------------------------------------------- fields */
-
-int lz_org__check_text(const char *field, const char *s, bool required, size_t max_chars, size_t max_bytes)
-{
-	size_t n;
-	bool blank = true;
-
-	if (!s || !*s) {
-		if (required)
-			return lz_error_set(LZ_EINVALID, field, "%s is required", field);
-		return 0;
-	}
-	n = strlen(s);
-	if (!lz_utf8_valid(s, n))
-		return lz_error_set(LZ_EINVALID, field, "%s is not valid UTF-8", field);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return lz_error_set(LZ_EINVALID, field, "%s contains a control character", field);
-		if (c != ' ')
-			blank = false;
-	}
-	if (required && blank)
-		return lz_error_set(LZ_EINVALID, field, "%s is required", field);
-	if (lz_utf8_len(s, n) > max_chars)
-		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu characters", field, max_chars);
-	if (max_bytes && n > max_bytes)
-		return lz_error_set(LZ_EINVALID, field, "%s is longer than %zu bytes", field, max_bytes);
-	return 0;
-}
 
 int lz_org__clamp_limit(int limit)
 {

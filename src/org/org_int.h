@@ -52,15 +52,6 @@ int lz_org__scope_check(lz_bureau *out, lz_ctx *ctx, lz_conn *conn, int64_t id,
 			const char *field) LZ_MUST_USE;
 
 /*
- * Checks a text field: present and not blank when 'required' (NULL or "" is absent),
- * well-formed UTF-8, no control characters (below U+0020, and U+007F), at most
- * 'max_chars' code points and, when 'max_bytes' is not 0, at most that many bytes
- * (for fields copied into fixed buffers). LZ_EINVALID naming 'field' otherwise.
- */
-int lz_org__check_text(const char *field, const char *s, bool required, size_t max_chars,
-		       size_t max_bytes) LZ_MUST_USE;
-
-/*
  * Checks that department 'department_id' belongs to bureau 'bureau_id'. LZ_EINVALID
  * naming department_id otherwise, alike for a missing department and one elsewhere.
  */
@@ -68,6 +59,5 @@ int lz_org__department_check(lz_conn *conn, int64_t department_id, int64_t burea
 
 /* Clamps a page size to 1..LZ_ORG_LIST_MAX. */
 int lz_org__clamp_limit(int limit);
-
 
 #endif

@@ -293,17 +293,17 @@ static int check_department_id(int64_t id)
 
 static int check_employee_no(const char *s)
 {
-	return lz_org__check_text("employee_no", s, true, LZ_ORG_EMPLOYEE_NO_MAX, 0);
+	return lz_text_check("employee_no", s, true, LZ_ORG_EMPLOYEE_NO_MAX, 0);
 }
 
 static int check_name(const char *s)
 {
-	return lz_org__check_text("name", s, true, LZ_ORG_NAME_MAX, 0);
+	return lz_text_check("name", s, true, LZ_ORG_NAME_MAX, 0);
 }
 
 static int check_post(const char *s)
 {
-	return lz_org__check_text("post", s, false, LZ_ORG_POST_MAX, 0);
+	return lz_text_check("post", s, false, LZ_ORG_POST_MAX, 0);
 }
 
 /*
