@@ -2,7 +2,7 @@
 // it once from the server, sends strangers to /login (remembering where they were
 // going) and keeps pages a role may not read out of reach.
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, restoreSession, forgetSession, hasRole, auditReaders } from './stores/session.js'
+import { session, restoreSession, forgetSession, hasRole, auditReaders, fundsReaders, ledgerReaders } from './stores/session.js'
 import { setUnauthorizedHandler } from './api/client.js'
 import { safeRedirect } from './utils/format.js'
 import LoginView from './views/LoginView.vue'
@@ -22,6 +22,48 @@ const routes = [
         name: 'audit',
         component: () => import('./views/AuditView.vue'),
         meta: { title: 'nav.audit', roles: auditReaders() },
+      },
+      {
+        path: 'funds/allocations',
+        name: 'allocations',
+        component: () => import('./views/funds/AllocationsView.vue'),
+        meta: { title: 'nav.allocations', group: 'nav.fundsGroup', roles: fundsReaders() },
+      },
+      {
+        path: 'funds/projects',
+        name: 'projects',
+        component: () => import('./views/funds/ProjectsView.vue'),
+        meta: { title: 'nav.projects', group: 'nav.fundsGroup', roles: fundsReaders() },
+      },
+      {
+        path: 'funds/projects/:id(\\d+)',
+        name: 'project',
+        component: () => import('./views/funds/ProjectDetailView.vue'),
+        meta: { title: 'project.title', group: 'nav.fundsGroup', parent: { title: 'nav.projects', path: '/funds/projects' }, roles: fundsReaders() },
+      },
+      {
+        path: 'funds/payments',
+        name: 'payments',
+        component: () => import('./views/funds/PaymentsView.vue'),
+        meta: { title: 'nav.payments', group: 'nav.fundsGroup', roles: fundsReaders() },
+      },
+      {
+        path: 'funds/beneficiaries',
+        name: 'beneficiaries',
+        component: () => import('./views/funds/BeneficiariesView.vue'),
+        meta: { title: 'nav.beneficiaries', group: 'nav.fundsGroup', roles: fundsReaders() },
+      },
+      {
+        path: 'funds/payroll',
+        name: 'payroll',
+        component: () => import('./views/funds/PayrollView.vue'),
+        meta: { title: 'nav.payroll', group: 'nav.fundsGroup', roles: fundsReaders() },
+      },
+      {
+        path: 'funds/ledger',
+        name: 'ledger',
+        component: () => import('./views/funds/LedgerView.vue'),
+        meta: { title: 'nav.ledger', group: 'nav.fundsGroup', roles: ledgerReaders() },
       },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: 'errors.forbiddenTitle' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'errors.notFoundTitle' } },

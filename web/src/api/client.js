@@ -39,6 +39,14 @@ export function setLanguage(lang) {
   language = lang
 }
 
+// The headers every write carries (for requests not sent through request(), such as
+// file uploads with progress).
+export function writeHeaders() {
+  const h = { Accept: 'application/json', 'Accept-Language': language }
+  if (csrfToken) h['X-CSRF-Token'] = csrfToken
+  return h
+}
+
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn
 }
@@ -55,12 +63,14 @@ export function withQuery(path, params = {}) {
 }
 
 // Sends one request and answers the decoded JSON body (null for 204).
-// 'opts.body' is serialised as JSON; 'opts.quiet401' stops the 401 handler (used for
+// 'opts.body' is serialised as JSON; 'opts.headers' adds headers (Idempotency-Key);
+// 'opts.quiet401' stops the 401 handler (used for
 // the session endpoints, where 401 is an ordinary answer).
 export async function request(method, path, opts = {}) {
   const headers = { Accept: 'application/json', 'Accept-Language': language }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   if (WRITE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  if (opts.headers) Object.assign(headers, opts.headers)
 
   let res
   try {
@@ -104,11 +114,12 @@ export const api = {
 
 // Reads every page of a list endpoint, following next_cursor until it is null.
 // 'maxItems' bounds the walk; the answer says whether it stopped early.
-export async function fetchAll(path, params = {}, { maxItems = 20000 } = {}) {
+// 'cursorParam' names the cursor's query parameter ('after' on the funds lists).
+export async function fetchAll(path, params = {}, { maxItems = 20000, cursorParam = 'cursor' } = {}) {
   const items = []
   let cursor = null
   do {
-    const page = await api.get(path, { ...params, limit: 200, cursor })
+    const page = await api.get(path, { ...params, limit: 200, [cursorParam]: cursor })
     items.push(...(page.items || []))
     cursor = page.next_cursor || null
   } while (cursor && items.length < maxItems)

@@ -21,11 +21,39 @@ export function hasRole(...roles) {
   return Boolean(state.user && roles.includes(state.user.role))
 }
 
+// The funds roles of src/auth/roles.c, to hide what would be refused.
+const FUNDS_READERS = ['admin', 'clerk', 'reviewer', 'finance', 'director', 'inspector', 'discipline', 'auditor']
+const BENEFICIARY_READERS = FUNDS_READERS
+const LEDGER_READERS = ['admin', 'finance', 'director', 'inspector', 'discipline', 'auditor']
+
 export const can = {
   writeStaff: () => hasRole(...STAFF_WRITERS),
   readAudit: () => hasRole(...AUDIT_READERS),
   addDepartment: () => hasRole('admin'),
   addBureau: () => hasRole('admin'),
+  readFunds: () => hasRole(...FUNDS_READERS),
+  readBeneficiaries: () => hasRole(...BENEFICIARY_READERS),
+  readLedger: () => hasRole(...LEDGER_READERS),
+  writeAllocation: () => hasRole('admin', 'finance', 'director'),
+  writeProject: () => hasRole('admin', 'clerk', 'director'),
+  inspect: () => hasRole('reviewer', 'inspector', 'director'),
+  signAcceptance: () => hasRole('reviewer', 'inspector', 'director'),
+  preparePayment: () => hasRole('finance'),
+  approvePayment: () => hasRole('finance', 'director'),
+  settlePayment: () => hasRole('finance', 'director'),
+  writeBeneficiary: () => hasRole('admin', 'clerk', 'finance', 'director'),
+  writeProgramme: () => hasRole('admin', 'finance', 'director'),
+  eraseBeneficiary: () => hasRole('admin', 'director'),
+  countersign: () => hasRole('admin', 'director'),
+  uploadFiles: () => hasRole('admin', 'clerk', 'reviewer', 'finance', 'director', 'inspector', 'discipline'),
+}
+
+export function fundsReaders() {
+  return FUNDS_READERS
+}
+
+export function ledgerReaders() {
+  return LEDGER_READERS
 }
 
 export function auditReaders() {
