@@ -30,6 +30,7 @@ typedef enum {
 	LZ_PERM_FILE_WRITE,        /* store evidence files */
 	LZ_PERM_BENEFICIARY_READ,  /* the beneficiaries register and programmes (masked) */
 	LZ_PERM_BENEFICIARY_WRITE, /* register beneficiaries, change their status */
+	LZ_PERM_BENEFICIARY_ERASE, /* erase a beneficiary's personal data (personal-information law) */
 	LZ_PERM_PROGRAMME_WRITE,   /* create support programmes */
 	LZ_PERM_FUNDS_READ,        /* allocations, projects, acceptance, payments in scope */
 	LZ_PERM_ALLOCATION_WRITE,  /* allocate money down the hierarchy */

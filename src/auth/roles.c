@@ -48,6 +48,7 @@ static const struct {
 	[LZ_PERM_BENEFICIARY_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_FINANCE) |
 					       R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
 				       "change the beneficiaries register"},
+	[LZ_PERM_BENEFICIARY_ERASE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_DIRECTOR), "erase a beneficiary's personal data"},
 	[LZ_PERM_PROGRAMME_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_FINANCE) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
 				     "create support programmes"},
 	/* Funds. Acts that compare people (inspecting, signing, preparing, approving,

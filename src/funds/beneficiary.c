@@ -31,6 +31,7 @@ enum {
 	Q_STATUS_INSERT,
 	Q_STATUS_HISTORY,
 	Q_STATUS_AT,
+	Q_BENEFICIARY_ERASE,
 };
 
 #define BENEFICIARY_SELECT                                                                                   \
@@ -59,26 +60,31 @@ enum {
 };
 
 static const char *const sql[] = {
-	[Q_BENEFICIARY_GET] = BENEFICIARY_SELECT "WHERE x.id = ?",
-	[Q_BENEFICIARY_LIST] = BENEFICIARY_SELECT
-		"WHERE bu.path LIKE (CAST(? AS TEXT) || '%') AND x.id > ? AND (? = 0 OR x.programme_id = ?) "
-		"AND (? = 0 OR x.status = ?) AND (? = 0 OR x.village = ?) AND (? = 0 OR x.name LIKE ? ESCAPE '\\') "
-		"AND (? = 0 OR x.id_number_index = ?) ORDER BY x.id LIMIT ?",
-	[Q_BENEFICIARY_BY_INDEX] = "SELECT id FROM beneficiary WHERE programme_id = ? AND id_number_index = ?",
-	[Q_BENEFICIARY_INSERT] =
-		"INSERT INTO beneficiary(bureau_id, programme_id, name, village, household_id, relocated_on, "
-		"support_ends_on, status, status_since, status_reason, id_number_sealed, id_number_index, "
-		"id_number_commit, pd_salt, bank_account_sealed, created_at, updated_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, '', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	[Q_BENEFICIARY_SET_STATUS] = "UPDATE beneficiary SET status = ?, status_since = ?, status_reason = ?, "
-		"updated_at = ? WHERE id = ?",
-	[Q_BENEFICIARY_COMMIT] = "SELECT id_number_commit FROM beneficiary WHERE id = ?",
-	[Q_STATUS_INSERT] = "INSERT INTO beneficiary_status(bureau_id, beneficiary_id, status, since, reason, "
-		"actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[Q_STATUS_HISTORY] = "SELECT status, since, reason, actor, at FROM beneficiary_status "
-		"WHERE beneficiary_id = ? ORDER BY since, id",
-	[Q_STATUS_AT] = "SELECT status, since, reason FROM beneficiary_status WHERE beneficiary_id = ? "
-		"AND since <= ? ORDER BY since DESC, id DESC LIMIT 1",
+    [Q_BENEFICIARY_GET] = BENEFICIARY_SELECT "WHERE x.id = ?",
+    [Q_BENEFICIARY_LIST] = BENEFICIARY_SELECT
+    "WHERE bu.path LIKE (CAST(? AS TEXT) || '%') AND x.id > ? AND (? = 0 OR x.programme_id = ?) "
+    "AND (? = 0 OR x.status = ?) AND (? = 0 OR x.village = ?) AND (? = 0 OR x.name LIKE ? ESCAPE '\\') "
+    "AND (? = 0 OR x.id_number_index = ?) ORDER BY x.id LIMIT ?",
+    [Q_BENEFICIARY_BY_INDEX] = "SELECT id FROM beneficiary WHERE programme_id = ? AND id_number_index = ?",
+    [Q_BENEFICIARY_INSERT] =
+        "INSERT INTO beneficiary(bureau_id, programme_id, name, village, household_id, relocated_on, "
+        "support_ends_on, status, status_since, status_reason, id_number_sealed, id_number_index, "
+        "id_number_commit, pd_salt, bank_account_sealed, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, '', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [Q_BENEFICIARY_SET_STATUS] = "UPDATE beneficiary SET status = ?, status_since = ?, status_reason = ?, "
+                                 "updated_at = ? WHERE id = ?",
+    [Q_BENEFICIARY_COMMIT] = "SELECT id_number_commit FROM beneficiary WHERE id = ?",
+    [Q_STATUS_INSERT] = "INSERT INTO beneficiary_status(bureau_id, beneficiary_id, status, since, reason, "
+                        "actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [Q_STATUS_HISTORY] = "SELECT status, since, reason, actor, at FROM beneficiary_status "
+                         "WHERE beneficiary_id = ? ORDER BY since, id",
+    [Q_STATUS_AT] = "SELECT status, since, reason FROM beneficiary_status WHERE beneficiary_id = ? "
+                    "AND since <= ? ORDER BY since DESC, id DESC LIMIT 1",
+    /* The commitment stays: ledger proofs and payroll digests are made of it. */
+    [Q_BENEFICIARY_ERASE] =
+        "UPDATE beneficiary SET name = ?, id_number_sealed = NULL, id_number_index = NULL, "
+        "pd_salt = NULL, bank_account_sealed = NULL, updated_at = ? "
+        "WHERE id = ? AND id_number_sealed IS NOT NULL RETURNING id",
 };
 
 #define VILLAGE_MAX 64
@@ -240,6 +246,7 @@ static int row_json(json_t **out, const lz_ctx *ctx, lz_stmt *s)
 	} else {
 		json_object_set_new_nocheck(o, "bank_account", json_null());
 	}
+	json_object_set_new_nocheck(o, "erased", json_boolean(lz_stmt_is_null(s, C_ID_SEALED)));
 	json_object_set_new_nocheck(o, "village", json_string(lz_stmt_text(s, C_VILLAGE)));
 	json_object_set_new_nocheck(o, "household_id", json_string(lz_stmt_text(s, C_HOUSEHOLD)));
 	json_object_set_new_nocheck(o, "relocated_on", date_json(lz_stmt_int(s, C_RELOCATED_ON)));
@@ -520,6 +527,43 @@ int lz_beneficiary_set_status(lz_ctx *ctx, int64_t id, const char *status, const
 done:
 	error = lz_write_end(&tx, ctx, error);
 	json_decref(before);
+	json_decref(after);
+	return error;
+}
+
+/* ---------------------------------------------------------------- erasure */
+
+int lz_beneficiary_erase(lz_ctx *ctx, int64_t id, const char *reason)
+{
+	lz_write tx = LZ_WRITE_INIT;
+	beneficiary_facts facts;
+	json_t *after = NULL;
+	int64_t erased = 0, now = lz_ctx_now(ctx);
+	int error;
+
+	if ((error = lz_auth_require(ctx, LZ_PERM_BENEFICIARY_ERASE)) < 0 ||
+	    (error = lz_text_check("reason", reason, true, REASON_MAX, 0)) < 0 ||
+	    (error = lz_write_begin(&tx, ctx)) < 0 || (error = beneficiary_fetch(&facts, NULL, ctx, id)) < 0)
+		goto done;
+	if (facts.status == LZ_BENEFICIARY_ACTIVE) {
+		error = lz_error_set(
+		    LZ_ECONFLICT, "status",
+		    "an active beneficiary's data is still needed: end or suspend the support first");
+		goto done;
+	}
+	if ((error = lz_exec_int(&erased, ctx->conn, sql[Q_BENEFICIARY_ERASE], false, "tii",
+	                         LZ_BENEFICIARY_ERASED_NAME, now, id)) < 0)
+		goto done;
+	if (erased != id) {
+		error = lz_error_set(LZ_ECONFLICT, NULL, "beneficiary %lld's data is erased already",
+		                     (long long)id);
+		goto done;
+	}
+	/* The audit entry names the record and the reason, nothing of the person. */
+	after = json_pack("{sI sb ss}", "id", (json_int_t)id, "erased", 1, "reason", reason);
+	error = lz_audit_append(ctx, "beneficiary.erase", "beneficiary", id, facts.bureau_id, NULL, after);
+done:
+	error = lz_write_end(&tx, ctx, error);
 	json_decref(after);
 	return error;
 }

@@ -68,6 +68,13 @@ int lz_programme_create(int64_t *out_id, lz_ctx *ctx, const lz_programme_input *
 int lz_programme_get(lz_programme *out, lz_ctx *ctx, int64_t id) LZ_MUST_USE;
 json_t *lz_programme_json(const lz_programme *p);
 /*
+ * A page of the programmes of a bureau and those below (0 = the whole scope) by id
+ * (query.c): lz_programme_json with created_at, bureau_name and the number of
+ * beneficiaries. Requires LZ_PERM_BENEFICIARY_READ.
+ */
+int lz_programme_list(json_t **out, int64_t *next_after, lz_ctx *ctx, int64_t bureau_id, int64_t after_id,
+                      int limit) LZ_MUST_USE;
+/*
  * The amount of the period [period_start_day, period_end_day] of a programme: the
  * yearly amount divided by the periods of a year, plus the remainder when the
  * period contains 31 December (see above).
@@ -193,6 +200,22 @@ extern const char lz_beneficiary__payable_sql[];
 int lz_beneficiary_payable_bind(lz_stmt *s, int first, int64_t programme_id, int32_t period_start_day,
                                 int32_t period_end_day) LZ_MUST_USE;
 #define LZ_BENEFICIARY_PAYABLE_PARAMS 9
+
+/*
+ * Erases a beneficiary's personal data, as personal-information law requires once
+ * it is no longer needed: the sealed ID number and bank account, the blind index
+ * and the commitment's salt are removed and the name is replaced by
+ * LZ_BENEFICIARY_ERASED_NAME. The row, its status history, its payroll lines and
+ * its salted commitment stay, so every count, payment and ledger proof that covers
+ * the person still verifies; without the salt the commitment can no longer be
+ * linked to a number. A beneficiary still active is refused (LZ_ECONFLICT, field
+ * "status": end or suspend the support first), as is one already erased. 'reason'
+ * is required (≤ 200 characters). Requires LZ_PERM_BENEFICIARY_ERASE. Audited
+ * ("beneficiary.erase") with no personal data.
+ */
+int lz_beneficiary_erase(lz_ctx *ctx, int64_t id, const char *reason) LZ_MUST_USE;
+
+#define LZ_BENEFICIARY_ERASED_NAME "（已删除）"
 
 /*
  * The salted commitment to a beneficiary's ID number (SHA-256(salt || number)), the

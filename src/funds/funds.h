@@ -221,4 +221,89 @@ int lz_payment_reverse(lz_ctx *ctx, int64_t id, const char *reason) LZ_MUST_USE;
 /* The payment as JSON with its events (caller owns). Requires LZ_PERM_FUNDS_READ. */
 int lz_payment_get_json(json_t **out, lz_ctx *ctx, int64_t id) LZ_MUST_USE;
 
+/* ---------------------------------------------------------------- lists (query.c) */
+
+/*
+ * Filters and page of a funds list. Each list reads the filters it knows and
+ * ignores the others. Lists are scoped like reads: only records of bureaus in the
+ * actor's scope, and a bureau_id out of scope is LZ_ENOTFOUND naming "bureau_id".
+ */
+typedef struct {
+	int64_t bureau_id;    /* that bureau and those below; 0 = the whole scope */
+	int64_t year;         /* allocations: 0 = any */
+	int64_t parent_id;    /* allocations: 0 = any */
+	const char *kind;     /* projects: infrastructure | housing | production_support; NULL = any */
+	const char *q;        /* projects: a substring of the name (≤ 64 characters) */
+	int64_t project_id;   /* payments: 0 = any */
+	const char *status;   /* payments: prepared | approved | paid | cancelled | reversed */
+	int64_t programme_id; /* payroll runs: 0 = any */
+	int64_t after_id;     /* the cursor: records with a larger id */
+	int limit;            /* 1 … 200 */
+} lz_funds_query;
+
+/* clang-format off */
+#define LZ_FUNDS_QUERY_INIT {0, 0, 0, NULL, NULL, 0, NULL, 0, 0, 50}
+/* clang-format on */
+
+/*
+ * A page of allocations by id: *out a JSON array (caller owns) of the objects of
+ * lz_allocation_get_json with bureau_name and bureau_code; *next_after the cursor
+ * of the next page or 0. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_allocation_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_funds_query *q) LZ_MUST_USE;
+
+/*
+ * A page of projects by id: {id, bureau_id, bureau_name, name, kind, budget_fen,
+ * payable_fen, approved_fen, stages, accepted, owner_staff_id, owner_name,
+ * contractor, allocation_id, created_at}. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_project_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_funds_query *q) LZ_MUST_USE;
+
+/*
+ * A page of project payments by id: {id, bureau_id, project_id, project_name,
+ * stage_id, stage_seq, stage_name, allocation_id, amount_fen, payee, status,
+ * maker {staff_id, name}, approver {staff_id, name} | null, created_at,
+ * reference | null}. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_payment_list(json_t **out, int64_t *next_after, lz_ctx *ctx, const lz_funds_query *q) LZ_MUST_USE;
+
+/* ---------------------------------------------------------------- traceability (trace.c) */
+
+#define LZ_TRACE_NODES_MAX 2000 /* allocations, projects and runs in one allocation trace */
+#define LZ_TRACE_DEPTH_MAX 16   /* levels of allocations below the traced one */
+
+/*
+ * Where a payment's money came from and why it could be paid, as JSON (caller
+ * owns): {payment, project, stage, acceptance: {inspection: {id, inspector
+ * {staff_id, name}, inspected_at, lat, lon, distance_m, completion_pct, findings,
+ * evidence [sha256…]} | null, signatures [{staff_id, name, signed_at}]}, chain:
+ * [the allocation paid from, its parent, … up to the root, each {id, bureau_id,
+ * bureau_name, bureau_code, source, year, purpose, amount_fen}]}. The chain stops
+ * at the actor's scope: an allocation of a bureau above it is not shown, and the
+ * last shown then has "from_above": true. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_payment_trace_json(json_t **out, lz_ctx *ctx, int64_t payment_id) LZ_MUST_USE;
+
+/*
+ * Where every fen of an allocation went, recomputed from the rows (caller owns):
+ * {allocation, totals {amount_fen, children_fen, spent_fen, free_fen}, children
+ * [the same shape, recursively, each with its own totals and "conserved"],
+ * payments [approved or paid project payments against it], payroll_runs [approved
+ * runs debited to it], conserved, mismatches [{allocation_id, field, cached,
+ * actual}], sankey {nodes [{name, kind, id}], links [{source, target, value}]},
+ * truncated}.
+ *
+ * children_fen is the sum of the child allocations' amounts and spent_fen the sum
+ * of the approved, not cancelled or reversed, payments and approved payroll runs,
+ * both read from those rows; the cached columns of each allocation are compared
+ * with them, and an allocation is conserved when they agree and its free balance
+ * (amount − children − spent) is not negative. The Sankey chart (ECharts' format,
+ * values in fen) links each allocation to its children, its projects, its payroll
+ * runs and, for a free balance, to the sink "未使用/unspent". At most
+ * LZ_TRACE_NODES_MAX nodes and LZ_TRACE_DEPTH_MAX levels are expanded; beyond that
+ * "truncated" is true (the totals of every shown allocation stay exact).
+ * Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_allocation_trace_json(json_t **out, lz_ctx *ctx, int64_t allocation_id) LZ_MUST_USE;
+
 #endif

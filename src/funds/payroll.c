@@ -48,6 +48,7 @@ enum {
 	Q_LINES_PAID_COUNT,
 	Q_LINES_PAID_COMMITS,
 	Q_LINES_PAGE,
+	Q_STAFF_NAME,
 };
 
 #define RUN_COLS                                                                                             \
@@ -92,6 +93,7 @@ static const char *const sql[] = {
                              "AND excluded_reason = '' ORDER BY id",
     [Q_LINES_PAGE] = "SELECT id, beneficiary_id, amount_fen, excluded_reason FROM payroll_line "
                      "WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?",
+    [Q_STAFF_NAME] = "SELECT name FROM staff WHERE id = ?",
 };
 
 enum {
@@ -535,12 +537,31 @@ done:
 
 /* ---------------------------------------------------------------- reads */
 
+/* {staff_id, name} of a person, or null for staff id 0. */
+static int person_json(json_t **out, lz_conn *conn, int64_t staff_id)
+{
+	lz_stmt *s = NULL;
+	int error;
+
+	*out = json_null();
+	if (!staff_id)
+		return 0;
+	if ((error = lz_stmt_prepare(&s, conn, sql[Q_STAFF_NAME])) < 0)
+		return error;
+	if ((error = lz_stmt_bindv(s, "i", staff_id)) == 0 && (error = lz_stmt_step(s)) == LZ_ROW) {
+		*out = json_pack("{sI ss}", "staff_id", (json_int_t)staff_id, "name", lz_stmt_text(s, 0));
+		error = 0;
+	}
+	lz_stmt_finish(s);
+	return error < 0 ? error : 0;
+}
+
 int lz_payroll_get_json(json_t **out, lz_ctx *ctx, int64_t run_id)
 {
 	lz_conn *conn;
 	lz_stmt *s = NULL;
 	run_row r;
-	json_t *o = NULL, *by = NULL, *items = NULL, *ex;
+	json_t *o = NULL, *by = NULL, *items = NULL, *ex, *maker, *approver;
 	int error, rc;
 
 	*out = NULL;
@@ -548,6 +569,14 @@ int lz_payroll_get_json(json_t **out, lz_ctx *ctx, int64_t run_id)
 	    (error = run_load(&r, ctx, conn, run_id)) < 0)
 		return error;
 	o = run_json(&r);
+	if ((error = person_json(&maker, conn, r.maker_staff_id)) < 0 ||
+	    (error = person_json(&approver, conn, r.status == LZ_PAYROLL_APPROVED ? r.checker_staff_id : 0)) <
+	        0) {
+		json_decref(o);
+		return error;
+	}
+	json_object_set_new(o, "maker", maker);
+	json_object_set_new(o, "approver", approver);
 	by = json_object();
 	items = json_array();
 	ex = json_pack("{sI so so}", "count", (json_int_t)r.excluded_count, "by_reason", by, "items", items);

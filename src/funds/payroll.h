@@ -71,4 +71,14 @@ int lz_payroll_get_json(json_t **out, lz_ctx *ctx, int64_t run_id) LZ_MUST_USE;
 int lz_payroll_lines_json(json_t **out, int64_t *next_after, lz_ctx *ctx, int64_t run_id, int64_t after_id,
                           int limit) LZ_MUST_USE;
 
+/*
+ * A page of payroll runs of a bureau and those below (0 = the whole scope), of one
+ * programme or all (0), by id (query.c): {id, bureau_id, programme_id,
+ * programme_name, allocation_id, period_start, period_end, amount_fen, status,
+ * count, total_fen, excluded_count, approved_count, approved_fen, maker {staff_id,
+ * name}, approver, created_at, approved_at}. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_payroll_list(json_t **out, int64_t *next_after, lz_ctx *ctx, int64_t bureau_id, int64_t programme_id,
+                    int64_t after_id, int limit) LZ_MUST_USE;
+
 #endif

@@ -1,16 +1,21 @@
 /*
  * api_funds.c — allocations, projects, acceptance and payments:
  *
+ *	GET  /api/v1/allocations                 ?bureau_id=&year=&parent_id=&after=&limit=
  *	POST /api/v1/allocations                 the fields of lz_allocation_input_from_json
  *	GET  /api/v1/allocations/{id}
+ *	GET  /api/v1/allocations/{id}/trace      where every fen went; conservation; Sankey
+ *	GET  /api/v1/projects                    ?bureau_id=&kind=&q=&after=&limit=
  *	POST /api/v1/projects                    the fields of lz_project_input_from_json
  *	GET  /api/v1/projects/{id}               with its stages, payable_fen and approved_fen
  *	POST /api/v1/stages/{id}/materials-review {note}
  *	POST /api/v1/stages/{id}/inspections     the fields of lz_inspection_input_from_json
  *	POST /api/v1/stages/{id}/signatures      {} → {stage_id, accepted}
+ *	GET  /api/v1/payments                    ?bureau_id=&project_id=&status=&after=&limit=
  *	POST /api/v1/payments                    Idempotency-Key header; project_id, stage_id,
  *	                                         allocation_id, amount_fen, payee
  *	GET  /api/v1/payments/{id}               with its events
+ *	GET  /api/v1/payments/{id}/trace         acceptance and the chain of allocations
  *	POST /api/v1/payments/{id}/approve       {}
  *	POST /api/v1/payments/{id}/pay           {reference}
  *	POST /api/v1/payments/{id}/cancel        {reason}
@@ -28,6 +33,71 @@
 
 #include <microhttpd.h>
 #include <string.h>
+
+/* ---------------------------------------------------------------- lists */
+
+typedef int (*funds_lister)(json_t **, int64_t *, lz_ctx *, const lz_funds_query *);
+
+/* A funds list: the common filters and page from the query, then the module's list. */
+static int list_run(lz_reply *out, lz_req *r, funds_lister list)
+{
+	lz_funds_query q = LZ_FUNDS_QUERY_INIT;
+	json_t *items;
+	int64_t next;
+	int error;
+
+	q.kind = lz_http__query(r, "kind");
+	q.q = lz_http__query(r, "q");
+	q.status = lz_http__query(r, "status");
+	if ((error = lz_http__query_id(&q.bureau_id, r, "bureau_id")) < 0 ||
+	    (error = lz_http__query_id(&q.year, r, "year")) < 0 ||
+	    (error = lz_http__query_id(&q.parent_id, r, "parent_id")) < 0 ||
+	    (error = lz_http__query_id(&q.project_id, r, "project_id")) < 0 ||
+	    (error = lz_http__page(&q.limit, &q.after_id, r)) < 0 ||
+	    (error = list(&items, &next, &r->ctx, &q)) < 0)
+		return error;
+	lz_http__json(out, 200, lz_http__list(items, next));
+	return 0;
+}
+
+int api_allocation_list(lz_reply *out, lz_req *r)
+{
+	return list_run(out, r, lz_allocation_list);
+}
+
+int api_project_list(lz_reply *out, lz_req *r)
+{
+	return list_run(out, r, lz_project_list);
+}
+
+int api_payment_list(lz_reply *out, lz_req *r)
+{
+	return list_run(out, r, lz_payment_list);
+}
+
+/* ---------------------------------------------------------------- traces */
+
+static int trace_run(lz_reply *out, lz_req *r, int (*trace)(json_t **, lz_ctx *, int64_t))
+{
+	json_t *t;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = trace(&t, &r->ctx, id)) < 0)
+		return error;
+	lz_http__json(out, 200, t);
+	return 0;
+}
+
+int api_allocation_trace(lz_reply *out, lz_req *r)
+{
+	return trace_run(out, r, lz_allocation_trace_json);
+}
+
+int api_payment_trace(lz_reply *out, lz_req *r)
+{
+	return trace_run(out, r, lz_payment_trace_json);
+}
 
 /* ---------------------------------------------------------------- allocations */
 

@@ -106,19 +106,78 @@ lz_lang lz_http__lang(const char *accept_language)
 
 /* ---------------------------------------------------------------- zh-CN field messages */
 
-/* What each field is called on the console's forms. */
+/* What each field is called on the console's forms (organisation, funds, support, files). */
 static const struct {
 	const char *field, *zh;
 } labels[] = {
-	{"login", "账号"},          {"password", "密码"},        {"name", "名称"},
-	{"name_en", "英文名称"},    {"employee_no", "工号"},     {"post", "岗位"},
-	{"status", "状态"},         {"hired_on", "入职日期"},    {"department_id", "部门"},
-	{"bureau_id", "所属机构"},  {"bureau_code", "机构代码"}, {"code", "区划代码"},
-	{"level", "层级"},          {"parent_id", "上级机构"},   {"role", "角色"},
-	{"staff_id", "关联人员"},   {"limit", "每页条数"},       {"cursor", "分页位置"},
-	{"from", "开始时间"},       {"to", "结束时间"},          {"q", "查询条件"},
-	{"action", "操作"},         {"entity_type", "对象类型"}, {"entity_id", "对象编号"},
-	{"actor", "操作人"},
+    {"login", "账号"},
+    {"password", "密码"},
+    {"name", "名称"},
+    {"name_en", "英文名称"},
+    {"employee_no", "工号"},
+    {"post", "岗位"},
+    {"status", "状态"},
+    {"hired_on", "入职日期"},
+    {"department_id", "部门"},
+    {"bureau_id", "所属机构"},
+    {"bureau_code", "机构代码"},
+    {"code", "区划代码"},
+    {"level", "层级"},
+    {"parent_id", "上级机构"},
+    {"role", "角色"},
+    {"staff_id", "关联人员"},
+    {"limit", "每页条数"},
+    {"cursor", "分页位置"},
+    {"from", "开始时间"},
+    {"to", "结束时间"},
+    {"q", "查询条件"},
+    {"action", "操作"},
+    {"entity_type", "对象类型"},
+    {"entity_id", "对象编号"},
+    {"actor", "操作人"},
+    {"source", "资金来源"},
+    {"year", "年度"},
+    {"purpose", "用途"},
+    {"amount_fen", "金额"},
+    {"allocation_id", "资金指标"},
+    {"kind", "项目类型"},
+    {"site_lat", "项目地点纬度"},
+    {"site_lon", "项目地点经度"},
+    {"site_radius_m", "核查半径"},
+    {"budget_fen", "预算"},
+    {"owner_staff_id", "项目负责人"},
+    {"contractor", "承建单位"},
+    {"stages", "阶段"},
+    {"share_bp", "预算占比"},
+    {"criteria", "验收标准"},
+    {"note", "审查意见"},
+    {"inspected_at", "核查时间"},
+    {"lat", "核查地点纬度"},
+    {"lon", "核查地点经度"},
+    {"completion_pct", "完成比例"},
+    {"findings", "核查发现"},
+    {"evidence", "证据文件"},
+    {"project_id", "项目"},
+    {"stage_id", "阶段"},
+    {"payee", "收款单位"},
+    {"idempotency_key", "幂等键"},
+    {"reference", "银行流水号"},
+    {"reason", "原因"},
+    {"media_type", "文件类型"},
+    {"bytes", "文件内容"},
+    {"sha256", "文件哈希"},
+    {"programme_id", "扶持项目"},
+    {"amount_per_year_fen", "每人每年标准"},
+    {"years", "扶持年限"},
+    {"frequency", "发放频次"},
+    {"id_number", "身份证号码"},
+    {"village", "安置村（点）"},
+    {"household_id", "户编号"},
+    {"relocated_on", "搬迁日期"},
+    {"bank_account", "银行账号"},
+    {"since", "生效日期"},
+    {"period_start", "发放期起"},
+    {"period_end", "发放期止"},
 };
 
 static const char *label_of(const char *field)
@@ -185,7 +244,8 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 	} else if (code == LZ_ECONFLICT && own && field[0]) {
 		/* A conflict on a field is a value that must be unique and is taken. */
 		snprintf(message, sizeof(message), "%s已被使用", label_of(field));
-	} else if (code == LZ_EAUTH && strcmp(r->method, "POST") == 0 && strcmp(r->log_path, "/api/v1/session") == 0) {
+	} else if (code == LZ_EAUTH && strcmp(r->method, "POST") == 0 &&
+	           strcmp(r->log_path, "/api/v1/session") == 0) {
 		snprintf(message, sizeof(message), "账号或密码错误");
 	} else {
 		snprintf(message, sizeof(message), "%s", row->zh);

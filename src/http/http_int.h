@@ -49,6 +49,12 @@ typedef enum { LZ_LANG_ZH, LZ_LANG_EN } lz_lang;
 /* Route flags (the last column of routes.def). */
 #define LZ_ROUTE_PUBLIC 0u  /* no session needed */
 #define LZ_ROUTE_SESSION 1u /* a valid session is required; the actor is its user */
+#define LZ_ROUTE_RAW 2u     /* the body is raw bytes (a file), not JSON, up to LZ_HTTP_UPLOAD_LIMIT */
+#define LZ_ROUTE_UPLOAD (LZ_ROUTE_SESSION | LZ_ROUTE_RAW)
+
+/* The body limit of LZ_ROUTE_RAW routes: the evidence file limit (files.h); the JSON
+ * routes keep the server's own (lz_http_opts.body_limit). */
+#define LZ_HTTP_UPLOAD_LIMIT (20u * 1024u * 1024u)
 
 /* Files embedded at build time by tools/embed.c. */
 typedef struct {
@@ -74,7 +80,9 @@ typedef struct {
 	json_t *json;
 	const void *data;
 	size_t len;
+	bool data_owned;           /* 'data' was malloc'd for this reply and is freed with it */
 	const char *content_type;  /* for 'data'; JSON replies have their own */
+	const char *disposition;   /* Content-Disposition, allocated in the request's pool */
 	const char *cache_control; /* NULL: "no-store" for JSON, none otherwise */
 	const char *allow;         /* the Allow header of a 405 */
 	const char *set_cookie;    /* allocated in the request's pool */
@@ -118,7 +126,8 @@ typedef struct lz_req {
 	uint64_t started_us;
 
 	lz_buf body;
-	bool too_big;  /* the body passed the limit: it is discarded */
+	size_t body_limit; /* of this request's route: the server's, or LZ_HTTP_UPLOAD_LIMIT */
+	bool too_big;      /* the body passed the limit: it is discarded */
 	bool answered; /* a response is queued */
 
 	const lz_route *route;
@@ -190,11 +199,13 @@ const char *lz_http__param(const lz_req *r, const char *name);
 int lz_http__param_id(int64_t *out, const lz_req *r, const char *name) LZ_MUST_USE;
 /* A query value (validated UTF-8 of at most LZ_HTTP_QUERY_MAX bytes), or NULL. */
 const char *lz_http__query(const lz_req *r, const char *name);
+/* Parameter 'name' as a bureau in scope: a six-digit division code or an id (LZ_ENOTFOUND otherwise). */
+int lz_http__param_bureau(int64_t *out, lz_req *r, const char *name) LZ_MUST_USE;
 /* An optional positive id in the query: *out is 0 when absent, LZ_EINVALID naming it when not an id. */
 int lz_http__query_id(int64_t *out, const lz_req *r, const char *name) LZ_MUST_USE;
 /* An optional RFC 3339 time in the query: *out is 0 when absent. */
 int lz_http__query_time(int64_t *out, const lz_req *r, const char *name) LZ_MUST_USE;
-/* ?limit= (1..200, default 50) and ?cursor= (an id or sequence number, 0 when absent). */
+/* ?limit= (1..200, default 50) and ?cursor= or ?after= (an id or sequence number, 0 when absent). */
 int lz_http__page(int *limit, int64_t *cursor, const lz_req *r) LZ_MUST_USE;
 /* The request body as a JSON object (caller owns), LZ_EMALFORMED when it is not one. */
 int lz_http__body(json_t **out, const lz_req *r) LZ_MUST_USE;

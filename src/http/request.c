@@ -7,6 +7,7 @@
 #include "http/http_int.h"
 
 #include "base/json.h"
+#include "org/org.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -91,8 +92,38 @@ int lz_http__page(int *limit, int64_t *cursor, const lz_req *r)
 		return lz_error_set(LZ_EINVALID, "limit", "limit must be an integer from 1 to %d", LIMIT_MAX);
 	if ((error = lz_http__query_id(cursor, r, "cursor")) < 0)
 		return error;
+	if (!*cursor && (error = lz_http__query_id(cursor, r, "after")) < 0)
+		return error;
 	*limit = (int)n;
 	return 0;
+}
+
+/* True for six ASCII digits: a division code rather than an id. */
+static bool is_code(const char *s)
+{
+	if (!s || strlen(s) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+int lz_http__param_bureau(int64_t *out, lz_req *r, const char *name)
+{
+	const char *v = lz_http__param(r, name);
+	lz_bureau b;
+	int64_t id;
+	int error;
+
+	*out = 0;
+	if (is_code(v))
+		error = lz_bureau_by_code(&b, &r->ctx, v);
+	else if ((error = lz_http__param_id(&id, r, name)) == 0)
+		error = lz_bureau_get(&b, &r->ctx, id);
+	if (error == 0)
+		*out = b.id;
+	return error;
 }
 
 int lz_http__body(json_t **out, const lz_req *r)

@@ -19,7 +19,9 @@
  * Invariants kept here:
  * - Every answer carries X-Request-Id and the security headers, whatever its status.
  * - A request's store connection is given back as soon as its answer is queued.
- * - No more than opts.body_limit bytes of a body are ever held in memory.
+ * - No more than opts.body_limit bytes of a body are ever held in memory, or
+ *   LZ_HTTP_UPLOAD_LIMIT for a route that takes a file (LZ_ROUTE_RAW) from a client
+ *   that presents credentials (the session itself is checked once the body is in).
  * - On SIGTERM or SIGINT the listening socket is closed to new connections, the
  *   requests in flight finish (within the grace time), then the daemon stops.
  */
@@ -182,9 +184,12 @@ static enum MHD_Result answer(lz_req *r, lz_reply *rep)
 		           rep->cache_control ? rep->cache_control : "no-store");
 	} else {
 		len = rep->len;
-		resp = MHD_create_response_from_buffer(len, (void *)rep->data, MHD_RESPMEM_PERSISTENT);
+		resp = MHD_create_response_from_buffer(
+		    len, (void *)rep->data, rep->data_owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		rep->data = NULL; /* an owned buffer is libmicrohttpd's now */
 		add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
 		add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, rep->cache_control);
+		add_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rep->disposition);
 	}
 	add_header(resp, "X-Request-Id", r->id);
 	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
@@ -225,7 +230,7 @@ static bool is_json(const char *type)
 
 static int check_body(const lz_req *r)
 {
-	if (r->body.len == 0)
+	if (r->body.len == 0 || (r->route->flags & LZ_ROUTE_RAW))
 		return 0;
 	if (!is_json(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE)))
 		return lz_error_set(LZ_HTTP_EMEDIA, NULL,
@@ -283,7 +288,7 @@ static enum MHD_Result dispatch(lz_req *r)
 	lz_error_clear();
 	if (r->too_big)
 		error = lz_error_set(LZ_ETOOBIG, NULL, "the request body is larger than %zu bytes",
-		                     r->srv->opts.body_limit);
+		                     r->body_limit);
 	else if (is_api(r->path))
 		error = run_api(&rep, r, allow, sizeof(allow));
 	else
@@ -308,20 +313,40 @@ static uint64_t declared_length(const lz_req *r)
 	return cl ? strtoull(cl, NULL, 10) : 0; /* an overflow reads as ULLONG_MAX: too big */
 }
 
+/*
+ * The body limit of the request's route: the server's, or the upload limit for a
+ * route that takes a file. Routing here, before the body arrives, is only for the
+ * limit: dispatch routes the request again once it is complete.
+ */
+static size_t body_limit_of(lz_req *r, const char *url, const char *method)
+{
+	char allow[64];
+	size_t limit = r->srv->opts.body_limit;
+
+	if (is_api(url) && lz_http__route(r, method, url, allow, sizeof(allow)) == 0 &&
+	    (r->route->flags & LZ_ROUTE_RAW) &&
+	    (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) ||
+	     MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE)))
+		limit = LZ_HTTP_UPLOAD_LIMIT;
+	r->route = NULL;
+	r->nparams = 0;
+	lz_error_clear();
+	return limit;
+}
+
 /* True when a body declared too big is refused before it is read (see the top of the file). */
 static bool refuse_at_once(const lz_req *r, uint64_t declared)
 {
 	const char *expect = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
 
-	return (expect && strcasecmp(expect, "100-continue") == 0) ||
-	       declared / DRAIN_FACTOR > r->srv->opts.body_limit;
+	return (expect && strcasecmp(expect, "100-continue") == 0) || declared / DRAIN_FACTOR > r->body_limit;
 }
 
 static void take_body(lz_req *r, const char *data, size_t n)
 {
 	if (r->too_big)
 		return;
-	if (r->body.len + n > r->srv->opts.body_limit) {
+	if (r->body.len + n > r->body_limit) {
 		r->too_big = true;
 		lz_buf_dispose(&r->body);
 		return;
@@ -339,8 +364,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	if (!r) {
 		*con_cls = r = req_begin(cls, conn, url, method);
+		r->body_limit = body_limit_of(r, url, method);
 		declared = declared_length(r);
-		r->too_big = declared > r->srv->opts.body_limit;
+		r->too_big = declared > r->body_limit;
 		if (r->too_big && refuse_at_once(r, declared)) {
 			r->path = url;
 			r->http_method = method;
