@@ -42,6 +42,18 @@ typedef enum {
 	LZ_PERM_PAYMENT_SETTLE,    /* record a payment paid, cancel or reverse it */
 	LZ_PERM_LEDGER_READ,        /* the fund ledger: heads, entries, proofs, verification */
 	LZ_PERM_LEDGER_COUNTERSIGN, /* countersign a child bureau's ledger head */
+	/* service cases, complaints, case assistance (cases/) */
+	LZ_PERM_CASE_READ,          /* cases, case types, calendars, statistics in scope */
+	LZ_PERM_CASE_TYPE_WRITE,    /* configure case types and the working calendar */
+	LZ_PERM_CASE_HANDLE,        /* receive, accept, assign, review, request evidence, close */
+	LZ_PERM_CASE_DECIDE,        /* propose a decision: the first approval level */
+	LZ_PERM_CASE_APPROVE,       /* the approval levels above the first */
+	LZ_PERM_CASE_APPLY,         /* the public: apply online */
+	LZ_PERM_CASE_LOOKUP,        /* the public: status by receipt number and check code */
+	LZ_PERM_COMPLAINT_FILE,     /* the public (and staff at the window): file a complaint */
+	LZ_PERM_COMPLAINT_HANDLE,   /* assign and reply to complaints, read their analytics */
+	LZ_PERM_ASSISTANCE_ASK,     /* the public: ask for case assistance */
+	LZ_PERM_ASSISTANCE_HANDLE,  /* the ombudsman: act on assistance requests, systemic issues */
 	LZ_PERM_COUNT
 } lz_perm;
 
@@ -121,5 +133,12 @@ int lz_session_end(lz_ctx *ctx, const char *token) LZ_MUST_USE;
 
 /* Makes a user the actor of ctx (used by tests and the session code). */
 int lz_auth_act_as(lz_ctx *ctx, int64_t user_id) LZ_MUST_USE;
+
+/*
+ * Makes the public the actor of ctx: no account, no bureau, login "public", the
+ * role LZ_ROLE_PUBLIC, which may only apply, look up a case by receipt number and
+ * check code, complain and ask for case assistance. The portal's handlers call it.
+ */
+void lz_auth_act_as_public(lz_ctx *ctx);
 
 #endif

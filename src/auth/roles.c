@@ -14,7 +14,7 @@ static const char *const role_names[LZ_ROLE_COUNT] = {
 	[LZ_ROLE_FINANCE] = "finance",   [LZ_ROLE_DIRECTOR] = "director",
 	[LZ_ROLE_INSPECTOR] = "inspector", [LZ_ROLE_DISCIPLINE] = "discipline",
 	[LZ_ROLE_OMBUDSMAN] = "ombudsman", [LZ_ROLE_AUDITOR] = "auditor",
-	[LZ_ROLE_SYSTEM] = "system",
+	[LZ_ROLE_SYSTEM] = "system",       [LZ_ROLE_PUBLIC] = "public",
 };
 
 #define ALL_ROLES                                                                                            \
@@ -72,6 +72,27 @@ static const struct {
 				 "read the fund ledger"},
 	[LZ_PERM_LEDGER_COUNTERSIGN] = {R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_ADMIN) | R(LZ_ROLE_SYSTEM),
 					"countersign a bureau's ledger"},
+	/* Service cases, complaints and case assistance (cases/). Deciding and
+	 * approving compare people, so they need a person: the system has no part. */
+	[LZ_PERM_CASE_READ] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_DIRECTOR) |
+				       R(LZ_ROLE_INSPECTOR) | R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_OMBUDSMAN) |
+				       R(LZ_ROLE_AUDITOR) | R(LZ_ROLE_SYSTEM),
+			       "read service cases"},
+	[LZ_PERM_CASE_TYPE_WRITE] = {R(LZ_ROLE_ADMIN) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				     "configure case types and the working calendar"},
+	[LZ_PERM_CASE_HANDLE] = {R(LZ_ROLE_CLERK) | R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				 "handle service cases"},
+	[LZ_PERM_CASE_DECIDE] = {R(LZ_ROLE_REVIEWER) | R(LZ_ROLE_DIRECTOR), "decide service cases"},
+	[LZ_PERM_CASE_APPROVE] = {R(LZ_ROLE_DIRECTOR), "approve decisions on service cases"},
+	[LZ_PERM_CASE_APPLY] = {R(LZ_ROLE_PUBLIC), "apply for a case online"},
+	[LZ_PERM_CASE_LOOKUP] = {R(LZ_ROLE_PUBLIC), "look up a case by its receipt number"},
+	[LZ_PERM_COMPLAINT_FILE] = {R(LZ_ROLE_PUBLIC) | R(LZ_ROLE_CLERK) | R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_SYSTEM),
+				    "file a complaint"},
+	[LZ_PERM_COMPLAINT_HANDLE] = {R(LZ_ROLE_DIRECTOR) | R(LZ_ROLE_DISCIPLINE) | R(LZ_ROLE_OMBUDSMAN) |
+					      R(LZ_ROLE_SYSTEM),
+				      "handle complaints"},
+	[LZ_PERM_ASSISTANCE_ASK] = {R(LZ_ROLE_PUBLIC), "ask for case assistance"},
+	[LZ_PERM_ASSISTANCE_HANDLE] = {R(LZ_ROLE_OMBUDSMAN) | R(LZ_ROLE_SYSTEM), "handle case assistance"},
 };
 
 const char *lz_role_name(lz_role role)
@@ -99,4 +120,11 @@ int lz_auth_require(const lz_ctx *ctx, lz_perm perm)
 		return 0;
 	return lz_error_set(LZ_EFORBIDDEN, NULL, "the role '%s' may not %s", lz_role_name(ctx->actor.role),
 			    perm < LZ_PERM_COUNT ? perms[perm].what : "do this");
+}
+
+void lz_auth_act_as_public(lz_ctx *ctx)
+{
+	memset(&ctx->actor, 0, sizeof(ctx->actor));
+	ctx->actor.role = LZ_ROLE_PUBLIC;
+	strcpy(ctx->actor.login, "public");
 }

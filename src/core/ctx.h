@@ -29,6 +29,7 @@ typedef enum {
 	LZ_ROLE_OMBUDSMAN,
 	LZ_ROLE_AUDITOR,
 	LZ_ROLE_SYSTEM, /* the operator at the CLI, or a job: every bureau */
+	LZ_ROLE_PUBLIC, /* the public at the portal: no account, no bureau (see lz_auth_act_as_public) */
 	LZ_ROLE_COUNT
 } lz_role;
 

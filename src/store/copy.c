@@ -87,6 +87,40 @@ static const copy_table tables[] = {
 	T("payroll_run", "id", "id, bureau_id, programme_id, allocation_id, period_start, period_end, amount_fen, status, line_count, total_fen, excluded_count, maker_staff_id, maker_user_id, created_at, checker_staff_id, checker_user_id, approved_at, approved_count, approved_fen, lines_digest, ledger_index", "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("payroll_line", "id", "id, bureau_id, run_id, beneficiary_id, amount_fen, commitment, excluded_reason, excluded_at", "?, ?, ?, ?, ?, ?, ?, ?"),
 	T("payroll_exclusion", "id", "id, bureau_id, run_id, beneficiary_id, kind, reason", "?, ?, ?, ?, ?, ?"),
+	/* service cases, complaints, case assistance (008) */
+	T("work_calendar_day", "id", "id, bureau_id, day, kind, name, created_at", "?, ?, ?, ?, ?, ?"),
+	T("case_type", "id",
+	  "id, bureau_id, code, names, materials, sla_hours, clock_kind, approval_levels, pauses_on_applicant, "
+	  "active, created_at, updated_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("case_receipt_seq", "id", "id, bureau_id, day, last", "?, ?, ?, ?"),
+	T("service_case", "id",
+	  "id, bureau_id, type_id, receipt_no, check_hash, channel, proxy_staff_id, applicant_name_sealed, "
+	  "applicant_id_sealed, applicant_id_index, applicant_phone_sealed, applicant_phone_index, "
+	  "applicant_email_sealed, summary, state, outcome, reasons, assignee_staff_id, open, received_at, clock_used, "
+	  "clock_mark, paused, due_at, decided_at, clock_seconds, closed_at, proposal_outcome, proposal_reasons, "
+	  "approvals, event_count, updated_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("case_event", "id",
+	  "id, bureau_id, case_id, seq, kind, from_state, to_state, actor_staff_id, actor_user_id, actor_login, at, "
+	  "assignee_staff_id, outcome, note",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("case_approval", "id", "id, bureau_id, case_id, round, level, staff_id, user_id, role, at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("complaint", "id",
+	  "id, bureau_id, category, case_id, staff_id, description, contact_name_sealed, contact_phone_sealed, "
+	  "contact_index, state, assignee_staff_id, received_at, due_at, reply, replied_at, replied_by, satisfaction, "
+	  "repeat_of, month, updated_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("assistance_request", "id",
+	  "id, bureau_id, case_id, reason, state, received_at, asked_by, asked_at, action, action_deadline, outcome, "
+	  "outcome_note, cause_key, concluded_by, concluded_at, updated_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	T("systemic_issue", "id", "id, bureau_id, cause_key, request_count, status, first_at, last_at, handed_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?"),
+	T("supervision_handoff", "id",
+	  "id, bureau_id, source_kind, source_id, status, summary, handed_by, handed_at, consumed_at",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))

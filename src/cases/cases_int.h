@@ -1,0 +1,75 @@
+/*
+ * cases_int.h — what the files of the cases module share: who the acting person
+ * is, bureaus and scope, sealing and masking of personal data, and the calendar of
+ * a case's bureau. The helpers live in cases.c.
+ */
+#ifndef LZ_CASES_INT_H
+#define LZ_CASES_INT_H
+
+#include "cases/cases.h"
+
+#define LZ_CASES_LIST_MAX 200
+#define LZ_CASES_SEALED_MAX 300 /* bytes of a sealed value: 254 + overhead, rounded */
+
+/* Clamps a page size to 1..LZ_CASES_LIST_MAX. */
+int lz_cases__limit(int limit);
+
+/*
+ * The staff record the acting account is linked to. The system, the public and
+ * accounts without a staff record are LZ_EFORBIDDEN naming 'what'.
+ */
+int lz_cases__person(int64_t *out_staff_id, lz_ctx *ctx, const char *what) LZ_MUST_USE;
+/* The staff record of the acting account, or 0 (system, public, unlinked). */
+int64_t lz_cases__person_or_0(lz_ctx *ctx);
+
+/* The path and code of bureau 'id' (LZ_ENOTFOUND naming 'field'), whatever the scope. */
+int lz_cases__bureau(char path[128], char code[8], lz_conn *conn, int64_t id, const char *field) LZ_MUST_USE;
+/* The same, but out of the actor's scope reads as missing. */
+int lz_cases__bureau_in_scope(char path[128], lz_ctx *ctx, lz_conn *conn, int64_t id,
+                              const char *field) LZ_MUST_USE;
+
+/* The prefix for `b.path LIKE (CAST(? AS TEXT) || '%')` selecting the bureaus in
+ * scope: the actor's (org's rule), or "" for the public reading published figures. */
+const char *lz_cases__scope_prefix(const lz_ctx *ctx);
+
+/*
+ * Checks that staff 'staff_id' is active and belongs to a bureau whose path starts
+ * with 'path' (for the case's bureau: exactly that bureau's path). LZ_EINVALID
+ * naming 'field' otherwise.
+ */
+int lz_cases__staff_check(lz_conn *conn, int64_t staff_id, int64_t bureau_id, const char *field) LZ_MUST_USE;
+
+/* Seals 'text' (may be NULL or "": binds NULL) and binds it as parameter 'idx'. */
+int lz_cases__bind_sealed(lz_stmt *s, int idx, lz_ctx *ctx, const char *text) LZ_MUST_USE;
+/* Opens a sealed column as text into out (cap bytes); "" for NULL. */
+int lz_cases__open(char *out, size_t cap, const lz_ctx *ctx, lz_stmt *s, int col,
+                   const char *field) LZ_MUST_USE;
+
+/* Masks: a name (first character, then '*' for the others, at most 3), an e-mail
+ * (first character, "***", the domain), an ID or passport number. */
+void lz_cases__mask_name(char *out, size_t cap, const char *name);
+void lz_cases__mask_email(char *out, size_t cap, const char *email);
+void lz_cases__mask_document(char *out, size_t cap, const char *number);
+
+/* Validates and normalises (digits only) a phone number into out (21 bytes). */
+int lz_cases__phone(char out[21], const char *field, const char *phone) LZ_MUST_USE;
+
+/* Loads the calendar of a bureau on the context's connection. */
+int lz_cases__calendar(lz_calendar *out, lz_conn *conn, int64_t bureau_id) LZ_MUST_USE;
+
+/*
+ * The stored derived columns of case 'id' with its clock at 'at' (0: now), in scope
+ * when 'scoped', whatever the scope otherwise (for the public, who proved the
+ * check code). No permission check.
+ */
+int lz_case__stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at, bool scoped) LZ_MUST_USE;
+
+/* The check of lz_case_lookup, for the other public actions: *out_id the case
+ * when receipt and code match; the same LZ_ENOTFOUND otherwise. */
+int lz_case__verify_code(int64_t *out_id, lz_ctx *ctx, const char *receipt_no,
+                         const char *check_code) LZ_MUST_USE;
+
+/* A time as RFC 3339 JSON, null for 0. */
+json_t *lz_cases__time(int64_t t);
+
+#endif
