@@ -1,6 +1,7 @@
 /*
  * ledger.c — appending to a bureau's Merkle log, and reading it back: entries,
- * roots and proofs from the stored subtree hashes (see ledger.h for the bytes).
+ * roots and proofs from the stored tiles of subtree hashes (see ledger.h for the
+ * bytes, ledger_int.h and migration 006 for the tiles).
  *
  * Appends happen inside the caller's write transaction, and write transactions are
  * serialised by the store (SQLite's single write lock taken at BEGIN IMMEDIATE;
@@ -30,8 +31,9 @@ const char *const lz_ledger__sql[LQ_COUNT] = {
         "UPDATE ledger_head SET checkpoint_size = ?, checkpoint_at = ? WHERE bureau_id = ?",
     [LQ_BUREAU_CODE] = "SELECT code FROM bureau WHERE id = ?",
     [LQ_ENTRY_INSERT] = "INSERT INTO ledger_entry(bureau_id, idx, type, at, data) VALUES (?, ?, ?, ?, ?)",
-    [LQ_NODE_INSERT] = "INSERT INTO ledger_node(bureau_id, level, idx, hash) VALUES (?, ?, ?, ?)",
-    [LQ_NODE_GET] = "SELECT hash FROM ledger_node WHERE bureau_id = ? AND level = ? AND idx = ?",
+    [LQ_TILE_INSERT] = "INSERT INTO ledger_tile(bureau_id, level, idx, hashes) VALUES (?, ?, ?, ?)",
+    [LQ_TILE_GET] = "SELECT hashes FROM ledger_tile WHERE bureau_id = ? AND level = ? AND idx = ?",
+    [LQ_TILE_SET] = "UPDATE ledger_tile SET hashes = ? WHERE bureau_id = ? AND level = ? AND idx = ?",
     [LQ_CHECKPOINT_INSERT] =
         "INSERT INTO ledger_checkpoint(bureau_id, size, root, at, note) VALUES (?, ?, ?, ?, ?)",
     [LQ_CHECKPOINT_LATEST] = "SELECT size, root, at, note FROM ledger_checkpoint WHERE bureau_id = ? "
@@ -41,9 +43,13 @@ const char *const lz_ledger__sql[LQ_COUNT] = {
         "SELECT idx, type, at, data FROM ledger_entry WHERE bureau_id = ? AND idx >= ? AND idx < ? "
         "ORDER BY idx",
     [LQ_ENTRIES_DATA] = "SELECT idx, data FROM ledger_entry WHERE bureau_id = ? ORDER BY idx",
-    [LQ_LEAVES] = "SELECT idx, hash FROM ledger_node WHERE bureau_id = ? AND level = 0 ORDER BY idx",
-    [LQ_NODES_ABOVE] = "SELECT level, idx, hash FROM ledger_node WHERE bureau_id = ? AND level > 0 "
+    [LQ_ENTRIES_AFTER] = "SELECT idx, data FROM ledger_entry WHERE bureau_id = ? AND idx > ? ORDER BY idx "
+                         "LIMIT ?",
+    [LQ_TILES] = "SELECT level, idx, hashes FROM ledger_tile WHERE bureau_id = ? ORDER BY level, idx",
+    [LQ_TILES_ABOVE] = "SELECT level, idx, hashes FROM ledger_tile WHERE bureau_id = ? AND level > 0 "
                        "ORDER BY level, idx",
+    [LQ_LEAF_TILES_AFTER] = "SELECT idx, hashes FROM ledger_tile WHERE bureau_id = ? AND level = 0 AND idx > ? "
+                            "ORDER BY idx LIMIT ?",
     [LQ_HEADS_ALL] = "SELECT b.id, b.path FROM bureau b WHERE EXISTS (SELECT 1 FROM ledger_head h WHERE "
                      "h.bureau_id = b.id) OR EXISTS (SELECT 1 FROM ledger_entry e WHERE e.bureau_id = b.id) "
                      "ORDER BY b.id",
@@ -120,6 +126,58 @@ static bool valid_type(const char *t)
 	return true;
 }
 
+/* Reads tile (level, idx) into 'buf' (LZ_LEDGER__TILE_WIDTH hashes); *n its bytes,
+ * 0 when there is no such tile. */
+static int tile_read(uint8_t *buf, size_t *n, lz_conn *c, int64_t bureau_id, int level, int64_t idx)
+{
+	lz_stmt *s;
+	int error;
+
+	*n = 0;
+	if ((error = lz_stmt_prepare(&s, c, lz_ledger__sql[LQ_TILE_GET])) < 0)
+		return error;
+	if ((error = lz_stmt_bindv(s, "iii", bureau_id, (int64_t)level, idx)) == 0 &&
+	    (error = lz_stmt_step(s)) == LZ_ROW) {
+		size_t len;
+		const void *h = lz_stmt_blob(s, 0, &len);
+		if (!h || len == 0 || len % 32 != 0 || len > LZ_LEDGER__TILE_WIDTH * 32) {
+			error = lz_error_set(LZ_ETAMPERED, NULL, "the ledger's tile (%d, %lld) is damaged", level,
+			                     (long long)idx);
+		} else {
+			memcpy(buf, h, len);
+			*n = len;
+			error = 0;
+		}
+	} else if (error == LZ_DONE) {
+		error = 0;
+	}
+	lz_stmt_finish(s);
+	return error;
+}
+
+/* Adds hash number 'index' of height 8 * 'level' to its tile: a new row for the
+ * first hash of a tile, else the tile read, extended and written back. */
+static int tile_push(lz_conn *c, int64_t bureau_id, int level, int64_t index, const uint8_t h[32])
+{
+	uint8_t buf[LZ_LEDGER__TILE_WIDTH * 32];
+	int64_t idx = index / LZ_LEDGER__TILE_WIDTH;
+	size_t pos = (size_t)(index % LZ_LEDGER__TILE_WIDTH), n;
+	int error;
+
+	if (pos == 0)
+		return lz_exec_int(NULL, c, lz_ledger__sql[LQ_TILE_INSERT], false, "iiib", bureau_id,
+		                   (int64_t)level, idx, h, (size_t)32);
+	if ((error = tile_read(buf, &n, c, bureau_id, level, idx)) < 0)
+		return error;
+	if (n != pos * 32)
+		return lz_error_set(LZ_ETAMPERED, NULL,
+		                    "the ledger's tile (%d, %lld) holds %zu hashes where %zu were appended",
+		                    level, (long long)idx, n / 32, pos);
+	memcpy(buf + n, h, 32);
+	return lz_exec_int(NULL, c, lz_ledger__sql[LQ_TILE_SET], false, "biii", buf, n + 32, bureau_id,
+	                   (int64_t)level, idx);
+}
+
 int lz_ledger_append(int64_t *out_index, lz_ctx *ctx, int64_t bureau_id, const char *type, const json_t *data)
 {
 	lz_ledger__hasher hs = {0};
@@ -158,15 +216,15 @@ int lz_ledger_append(int64_t *out_index, lz_ctx *ctx, int64_t bureau_id, const c
 	lz_ledger__leaf(&hs, cur, bytes, strlen(bytes));
 	if ((error = lz_exec_int(NULL, c, lz_ledger__sql[LQ_ENTRY_INSERT], false, "iitib", bureau_id, index,
 	                         type, now, bytes, strlen(bytes))) < 0 ||
-	    (error = lz_exec_int(NULL, c, lz_ledger__sql[LQ_NODE_INSERT], false, "iiib", bureau_id,
-	                         (int64_t)0, index, cur, (size_t)32)) < 0)
+	    (error = tile_push(c, bureau_id, 0, index, cur)) < 0)
 		goto done;
-	/* Each trailing 1 bit of the old size is a perfect subtree this leaf completes. */
-	for (int level = 0; (index >> level) & 1; level++) {
+	/* Each trailing 1 bit of the old size is a perfect subtree this leaf completes;
+	 * those of a height that is a multiple of 8 go to the tiles of the next level. */
+	for (int level = 1; (index >> (level - 1)) & 1; level++) {
 		lz_ledger__node(&hs, cur, h.frontier[--h.nfrontier], cur);
-		if ((error = lz_exec_int(NULL, c, lz_ledger__sql[LQ_NODE_INSERT], false, "iiib", bureau_id,
-		                         (int64_t)level + 1, ((index + 1) >> (level + 1)) - 1, cur,
-		                         (size_t)32)) < 0)
+		if (level % LZ_LEDGER__TILE_HEIGHT == 0 &&
+		    (error = tile_push(c, bureau_id, level / LZ_LEDGER__TILE_HEIGHT,
+		                       ((index + 1) >> level) - 1, cur)) < 0)
 			goto done;
 	}
 	memcpy(h.frontier[h.nfrontier++], cur, 32);
@@ -276,32 +334,61 @@ static int64_t largest_pow2_below(int64_t n)
 	return k;
 }
 
-static int node_get(uint8_t out[32], lz_conn *c, int64_t bureau_id, int level, int64_t idx)
+void lz_ledger__tiles_init(lz_ledger__tiles *t, lz_conn *c, int64_t bureau_id)
 {
-	lz_stmt *s;
-	int error;
-
-	if ((error = lz_stmt_prepare(&s, c, lz_ledger__sql[LQ_NODE_GET])) < 0)
-		return error;
-	bool found = false;
-	if ((error = lz_stmt_bindv(s, "iii", bureau_id, (int64_t)level, idx)) == 0 &&
-	    (error = lz_stmt_step(s)) == LZ_ROW) {
-		size_t n;
-		const void *h = lz_stmt_blob(s, 0, &n);
-		if (h && n == 32) {
-			memcpy(out, h, 32);
-			found = true;
-		}
-		error = 0;
-	}
-	lz_stmt_finish(s);
-	if (error == 0 && !found)
-		error = lz_error_set(LZ_ETAMPERED, NULL, "the ledger's subtree (%d, %lld) is missing", level,
-		                     (long long)idx);
-	return error;
+	t->c = c;
+	t->bureau_id = bureau_id;
+	t->reads = 0;
+	t->cached = false;
+	t->hs.md = NULL;
+	t->hs.c = NULL;
 }
 
-int lz_ledger__mth(uint8_t out[32], lz_conn *c, int64_t bureau_id, int64_t a, int64_t b, int *reads)
+void lz_ledger__tiles_done(lz_ledger__tiles *t)
+{
+	if (t->hs.c)
+		lz_ledger__hasher_done(&t->hs);
+	t->hs.c = NULL;
+}
+
+/* The hash of the perfect subtree (height 'level', number 'idx'): read from the
+ * tile of level level / 8 and hashed up the remaining level % 8 heights. */
+static int node_get(uint8_t out[32], lz_ledger__tiles *t, int level, int64_t idx)
+{
+	uint8_t work[LZ_LEDGER__TILE_WIDTH / 2][32];
+	int tl = level / LZ_LEDGER__TILE_HEIGHT, up = level % LZ_LEDGER__TILE_HEIGHT;
+	int64_t first = idx << up, tile = first / LZ_LEDGER__TILE_WIDTH;
+	size_t pos = (size_t)(first % LZ_LEDGER__TILE_WIDTH), count = (size_t)1 << up;
+	int error;
+
+	if (!t->cached || t->level != tl || t->idx != tile) {
+		t->cached = false;
+		t->reads++;
+		if ((error = tile_read(t->hashes, &t->n, t->c, t->bureau_id, tl, tile)) < 0)
+			return error;
+		t->cached = true;
+		t->level = tl;
+		t->idx = tile;
+	}
+	if ((pos + count) * 32 > t->n)
+		return lz_error_set(LZ_ETAMPERED, NULL, "the ledger's subtree (%d, %lld) is missing", level,
+		                    (long long)idx);
+	if (count == 1) {
+		memcpy(out, t->hashes + pos * 32, 32);
+		return 0;
+	}
+	if (!t->hs.c)
+		lz_ledger__hasher_init(&t->hs);
+	for (size_t j = 0; j < count / 2; j++)
+		lz_ledger__node(&t->hs, work[j], t->hashes + (pos + 2 * j) * 32, t->hashes + (pos + 2 * j + 1) * 32);
+	for (count /= 2; count > 1; count /= 2)
+		for (size_t j = 0; j < count / 2; j++)
+			lz_ledger__node(&t->hs, work[j], work[2 * j], work[2 * j + 1]);
+	memcpy(out, work[0], 32);
+	return 0;
+}
+
+int lz_ledger__mth(uint8_t out[32], lz_ledger__tiles *t, int64_t a, int64_t b)
 {
 	int64_t n = b - a, k;
 	uint8_t left[32], right[32];
@@ -311,27 +398,27 @@ int lz_ledger__mth(uint8_t out[32], lz_conn *c, int64_t bureau_id, int64_t a, in
 		lz_sha256(out, "", 0);
 		return 0;
 	}
-	if ((n & (n - 1)) == 0 && a % n == 0) {
-		(*reads)++;
-		return node_get(out, c, bureau_id, __builtin_ctzll((unsigned long long)n), a / n);
-	}
+	if ((n & (n - 1)) == 0 && a % n == 0)
+		return node_get(out, t, __builtin_ctzll((unsigned long long)n), a / n);
 	k = largest_pow2_below(n);
-	if ((error = lz_ledger__mth(left, c, bureau_id, a, a + k, reads)) < 0 ||
-	    (error = lz_ledger__mth(right, c, bureau_id, a + k, b, reads)) < 0)
+	if ((error = lz_ledger__mth(left, t, a, a + k)) < 0 || (error = lz_ledger__mth(right, t, a + k, b)) < 0)
 		return error;
 	lz_ledger_node_hash(out, left, right);
 	return 0;
 }
 
-static int push(lz_ledger_proof *p, lz_conn *c, int64_t bureau_id, int64_t a, int64_t b)
+static int push(lz_ledger_proof *p, lz_ledger__tiles *t, int64_t a, int64_t b)
 {
+	int error;
 	if (p->n >= LZ_LEDGER_PROOF_MAX)
 		return lz_error_set(LZ_EINTERNAL, NULL, "proof too long");
-	return lz_ledger__mth(p->hash[p->n++], c, bureau_id, a, b, &p->reads);
+	error = lz_ledger__mth(p->hash[p->n++], t, a, b);
+	p->reads = t->reads;
+	return error;
 }
 
 /* PATH(m, D[a : a+n]) of RFC 9162 2.1.3.1. */
-static int path(lz_ledger_proof *p, lz_conn *c, int64_t bureau_id, int64_t m, int64_t a, int64_t n)
+static int path(lz_ledger_proof *p, lz_ledger__tiles *t, int64_t m, int64_t a, int64_t n)
 {
 	int64_t k;
 	int error;
@@ -340,37 +427,43 @@ static int path(lz_ledger_proof *p, lz_conn *c, int64_t bureau_id, int64_t m, in
 		return 0;
 	k = largest_pow2_below(n);
 	if (m < k)
-		return (error = path(p, c, bureau_id, m, a, k)) < 0 ? error
-		                                                    : push(p, c, bureau_id, a + k, a + n);
-	return (error = path(p, c, bureau_id, m - k, a + k, n - k)) < 0 ? error
-	                                                                : push(p, c, bureau_id, a, a + k);
+		return (error = path(p, t, m, a, k)) < 0 ? error
+		                                                    : push(p, t, a + k, a + n);
+	return (error = path(p, t, m - k, a + k, n - k)) < 0 ? error
+	                                                                : push(p, t, a, a + k);
 }
 
 /* SUBPROOF(m, D[a : a+n], b) of RFC 9162 2.1.4.1. */
-static int subproof(lz_ledger_proof *p, lz_conn *c, int64_t bureau_id, int64_t m, int64_t a, int64_t n,
+static int subproof(lz_ledger_proof *p, lz_ledger__tiles *t, int64_t m, int64_t a, int64_t n,
                     bool b)
 {
 	int64_t k;
 	int error;
 
 	if (m == n)
-		return b ? 0 : push(p, c, bureau_id, a, a + n);
+		return b ? 0 : push(p, t, a, a + n);
 	k = largest_pow2_below(n);
 	if (m <= k)
-		return (error = subproof(p, c, bureau_id, m, a, k, b)) < 0
+		return (error = subproof(p, t, m, a, k, b)) < 0
 		           ? error
-		           : push(p, c, bureau_id, a + k, a + n);
-	return (error = subproof(p, c, bureau_id, m - k, a + k, n - k, false)) < 0
+		           : push(p, t, a + k, a + n);
+	return (error = subproof(p, t, m - k, a + k, n - k, false)) < 0
 	           ? error
-	           : push(p, c, bureau_id, a, a + k);
+	           : push(p, t, a, a + k);
 }
 
 int lz_ledger__consistency(lz_ledger_proof *out, lz_conn *c, int64_t bureau_id, int64_t first, int64_t second)
 {
+	lz_ledger__tiles t;
+	int error;
+
 	memset(out, 0, sizeof(*out));
 	if (first <= 0 || first >= second)
 		return 0;
-	return subproof(out, c, bureau_id, first, 0, second, true);
+	lz_ledger__tiles_init(&t, c, bureau_id);
+	error = subproof(out, &t, first, 0, second, true);
+	lz_ledger__tiles_done(&t);
+	return error;
 }
 
 int lz_ledger_inclusion(lz_ledger_proof *out, lz_ctx *ctx, int64_t bureau_id, int64_t index, int64_t size)
@@ -389,7 +482,11 @@ int lz_ledger_inclusion(lz_ledger_proof *out, lz_ctx *ctx, int64_t bureau_id, in
 		return lz_error_set(LZ_EINVALID, "index", "index must be below size (%lld)", (long long)size);
 	if ((error = lz_ctx_conn(&c, ctx)) < 0)
 		return error;
-	return path(out, c, bureau_id, index, 0, size);
+	lz_ledger__tiles t;
+	lz_ledger__tiles_init(&t, c, bureau_id);
+	error = path(out, &t, index, 0, size);
+	lz_ledger__tiles_done(&t);
+	return error;
 }
 
 int lz_ledger_consistency(lz_ledger_proof *out, lz_ctx *ctx, int64_t bureau_id, int64_t first, int64_t second)
@@ -414,8 +511,9 @@ int lz_ledger_consistency(lz_ledger_proof *out, lz_ctx *ctx, int64_t bureau_id, 
 int lz_ledger_root(uint8_t out[32], lz_ctx *ctx, int64_t bureau_id, int64_t size)
 {
 	int64_t tree;
+	lz_ledger__tiles t;
 	lz_conn *c;
-	int reads = 0, error;
+	int error;
 
 	if ((error = lz_ledger_size(&tree, ctx, bureau_id)) < 0)
 		return error;
@@ -424,5 +522,8 @@ int lz_ledger_root(uint8_t out[32], lz_ctx *ctx, int64_t bureau_id, int64_t size
 		                    (long long)tree);
 	if ((error = lz_ctx_conn(&c, ctx)) < 0)
 		return error;
-	return lz_ledger__mth(out, c, bureau_id, 0, size, &reads);
+	lz_ledger__tiles_init(&t, c, bureau_id);
+	error = lz_ledger__mth(out, &t, 0, size);
+	lz_ledger__tiles_done(&t);
+	return error;
 }

@@ -19,11 +19,15 @@
  * encrypted record). Erasing a person's record then leaves every entry, and every
  * proof, valid.
  *
- * Storage keeps the hash of every complete perfect subtree (ledger_node: level,
- * index) and, per bureau, the roots of the perfect subtrees that make up the whole
- * tree (the frontier). Appending reads one row and writes the entry, its leaf and
- * the subtrees it completes (O(log n) hashing, amortised two node rows); a proof
- * reads O(log n) nodes.
+ * Storage keeps the hashes of the complete perfect subtrees of heights 0, 8, 16, …
+ * in tiles of 256 (ledger_tile: level, idx, the hashes concatenated), as C2SP
+ * tlog-tiles lays them out, and, per bureau, the roots of the perfect subtrees that
+ * make up the whole tree (the frontier). The rightmost tile of each level is partial
+ * and grows. Appending reads the head and the partial leaf tile and writes the
+ * entry, the tile and the head (O(log n) hashing; a second tile once every 256
+ * entries). A subtree of another height is recomputed from one tile (at most 255
+ * hashes), so a proof reads O(log n) rows — about log n / 8 tiles, fewer with the
+ * last tile kept — and verifying reads the entries and n / 256 rows of hashes.
  *
  * Signed tree heads are C2SP tlog checkpoints (c2sp.org/tlog-checkpoint) in the
  * signed-note format (c2sp.org/signed-note):

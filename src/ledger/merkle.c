@@ -61,6 +61,14 @@ static void digest2(lz_ledger__hasher *h, uint8_t out[32], uint8_t prefix, const
 	EVP_DigestFinal_ex(h->c, out, &len);
 }
 
+void lz_ledger__digest(lz_ledger__hasher *h, uint8_t out[32], const void *data, size_t n)
+{
+	unsigned len;
+	EVP_DigestInit_ex2(h->c, h->md, NULL);
+	EVP_DigestUpdate(h->c, data, n);
+	EVP_DigestFinal_ex(h->c, out, &len);
+}
+
 void lz_ledger__leaf(lz_ledger__hasher *h, uint8_t out[32], const void *data, size_t n)
 {
 	digest2(h, out, 0x00, data, n, NULL, 0);
@@ -68,7 +76,12 @@ void lz_ledger__leaf(lz_ledger__hasher *h, uint8_t out[32], const void *data, si
 
 void lz_ledger__node(lz_ledger__hasher *h, uint8_t out[32], const uint8_t left[32], const uint8_t right[32])
 {
-	digest2(h, out, 0x01, left, 32, right, 32);
+	uint8_t b[65];
+
+	b[0] = 0x01;
+	memcpy(b + 1, left, 32);
+	memcpy(b + 33, right, 32);
+	lz_ledger__digest(h, out, b, sizeof(b));
 }
 
 void lz_ledger__frontier_root(uint8_t out[32], const uint8_t (*frontier)[32], int n)

@@ -41,7 +41,7 @@ static const copy_table tables[] = {
 	T("audit_head", "id", "id, count, hash", "?, ?, ?"),
 	/* the fund ledger */
 	T("ledger_entry", "id", "id, bureau_id, idx, type, at, data", "?, ?, ?, ?, ?, ?"),
-	T("ledger_node", "id", "id, bureau_id, level, idx, hash", "?, ?, ?, ?, ?"),
+	T("ledger_tile", "id", "id, bureau_id, level, idx, hashes", "?, ?, ?, ?, ?"),
 	T("ledger_head", "id", "id, bureau_id, code, size, frontier, checkpoint_size, checkpoint_at",
 	  "?, ?, ?, ?, ?, ?, ?"),
 	T("ledger_checkpoint", "id", "id, bureau_id, size, root, at, note", "?, ?, ?, ?, ?, ?"),

@@ -308,6 +308,50 @@ static void test_ledger__every_proof_of_small_trees(void **state)
 	free_leaves(d, N);
 }
 
+/* Trees past one tile (256 leaves) and past 256 × 256 entries' worth of tile levels
+ * are not built here, but past the first: proofs whose hashes come from tiles of
+ * level 1, recomputed inside a tile, and from the partial tiles at the right edge. */
+static void test_ledger__proofs_across_tiles(void **state)
+{
+	enum { N = 700 };
+	static const int64_t sizes[] = {255, 256, 257, 511, 512, 513, 640, 699, 700};
+	lz_ctx ctx;
+	(void)state;
+
+	append_n(hubei, N, 1);
+	leaf *d = read_leaves(hubei, N);
+	lz_test_ctx(&ctx, &env);
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		int64_t size = sizes[k];
+		uint8_t root[32], want[32];
+		ref_mth(want, d, size);
+		assert_ok(lz_ledger_root(root, &ctx, hubei, size));
+		assert_memory_equal(root, want, 32);
+		for (int64_t m = 0; m < size; m += 37) {
+			lz_ledger_proof p, ref = {0};
+			uint8_t lh[32], r1[32];
+			ref_leaf(lh, &d[m]);
+			assert_ok(lz_ledger_inclusion(&p, &ctx, hubei, m, size));
+			assert_true(lz_ledger_inclusion_ok(lh, m, size, want, &p));
+			assert_true(p.reads <= 2 * 10);
+			ref_mth(r1, d, m + 1);
+			assert_ok(lz_ledger_consistency(&p, &ctx, hubei, m + 1, size));
+			if (m + 1 < size)
+				ref_subproof(&ref, m + 1, d, size, true);
+			assert_int_equal(p.n, ref.n);
+			for (int i = 0; i < p.n; i++)
+				assert_memory_equal(p.hash[i], ref.hash[i], 32);
+			assert_true(lz_ledger_consistency_ok(m + 1, r1, size, want, &p));
+		}
+	}
+	lz_ctx_done(&ctx);
+	free_leaves(d, N);
+	lz_ledger_report r = verify(hubei);
+	if (!r.ok)
+		fail_msg("%s", r.message);
+	assert_int_equal(r.entries, N);
+}
+
 static void test_ledger__proof_errors_name_the_field(void **state)
 {
 	lz_ledger_proof p;
@@ -585,13 +629,45 @@ static void test_ledger__reordered_entries_are_named(void **state)
 	            2, LZ_LEDGER_REORDERED);
 }
 
+/* The stored hashes live in tiles of 256 (ledger_tile): an edited hash of a
+ * subtree is caught and its first entry named; an edited leaf hash names its entry. */
 static void test_ledger__changed_subtree_hash_is_caught(void **state)
 {
+	lz_ledger_report r;
 	(void)state;
-	tamper_case(
-	    "UPDATE ledger_node SET hash = (SELECT hash FROM ledger_node WHERE level = 0 AND idx = 0 AND "
-	    "bureau_id = 2) WHERE level = 1 AND idx = 2 AND bureau_id = 2",
-	    4, LZ_LEDGER_TREE);
+
+	append_n(hubei, 600, 1);
+	r = verify(hubei);
+	if (!r.ok)
+		fail_msg("%s", r.message);
+	/* The root of entries 256..511 (tile level 1, hash 1) replaced by that of 0..255. */
+	lz_test_sql(&env, "UPDATE ledger_tile SET hashes = CAST(substr(hashes, 1, 32) || substr(hashes, 1, 32) AS "
+	                  "BLOB) WHERE level = 1 AND idx = 0 AND bureau_id = 2");
+	r = verify(hubei);
+	assert_false(r.ok);
+	assert_int_equal(r.problem, LZ_LEDGER_TREE);
+	assert_int_equal(r.first_bad_index, 256);
+	/* A tile of level 1 the tree does not have. */
+	lz_test_sql(&env, "UPDATE ledger_tile SET hashes = CAST(substr(hashes, 1, 32) AS BLOB) WHERE level = 1 AND "
+	                  "idx = 0 AND bureau_id = 2");
+	r = verify(hubei);
+	assert_false(r.ok);
+	assert_int_equal(r.problem, LZ_LEDGER_TREE);
+}
+
+static void test_ledger__changed_leaf_hash_is_caught(void **state)
+{
+	(void)state;
+	/* Leaf hash 4 replaced by leaf hash 0: entry 4 no longer matches it. */
+	tamper_case("UPDATE ledger_tile SET hashes = CAST(substr(hashes, 1, 128) || substr(hashes, 1, 32) || "
+	            "substr(hashes, 161) AS BLOB) WHERE level = 0 AND idx = 0 AND bureau_id = 2",
+	            4, LZ_LEDGER_CHANGED);
+}
+
+static void test_ledger__missing_tile_is_caught(void **state)
+{
+	(void)state;
+	tamper_case("DELETE FROM ledger_tile WHERE level = 0 AND bureau_id = 2", 0, LZ_LEDGER_TREE);
 }
 
 static void test_ledger__rewritten_history_breaks_the_checkpoints(void **state)
@@ -605,7 +681,7 @@ static void test_ledger__rewritten_history_breaks_the_checkpoints(void **state)
 	lz_ctx_done(&ctx);
 	/* Someone with the database (and the server) rebuilds the tree with other entries. */
 	lz_test_sql(
-	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 2; DELETE FROM ledger_node WHERE bureau_id = 2;"
+	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 2; DELETE FROM ledger_tile WHERE bureau_id = 2;"
 	          "DELETE FROM ledger_head WHERE bureau_id = 2;");
 	append_n(hubei, 8, 100);
 	lz_ledger_report r = verify(hubei);
@@ -663,7 +739,7 @@ static void test_ledger__parent_countersigns_and_catches_a_rewrite(void **state)
 	/* History rewritten from entry 0, with its own checkpoints removed: the child's
 	 * tree is self-consistent and freshly signed — only the parent can tell. */
 	lz_test_sql(
-	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 2; DELETE FROM ledger_node WHERE bureau_id = 2;"
+	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 2; DELETE FROM ledger_tile WHERE bureau_id = 2;"
 	          "DELETE FROM ledger_head WHERE bureau_id = 2; DELETE FROM ledger_checkpoint WHERE "
 	          "bureau_id = 2;");
 	append_n(hubei, 14, 500);
@@ -694,7 +770,7 @@ static void test_ledger__parent_refuses_a_shrunk_ledger(void **state)
 	assert_ok(lz_ledger_countersign(&cp, &ctx, zhejiang));
 	lz_ctx_done(&ctx);
 	lz_test_sql(
-	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 3; DELETE FROM ledger_node WHERE bureau_id = 3;"
+	    &env, "DELETE FROM ledger_entry WHERE bureau_id = 3; DELETE FROM ledger_tile WHERE bureau_id = 3;"
 	          "DELETE FROM ledger_head WHERE bureau_id = 3; DELETE FROM ledger_checkpoint WHERE "
 	          "bureau_id = 3;");
 	append_n(zhejiang, 3, 1);
@@ -849,6 +925,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_ledger__rfc6962_vectors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__every_proof_of_small_trees, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ledger__proofs_across_tiles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__proof_errors_name_the_field, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__append_checks_its_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__checkpoints_are_signed_notes, setup, teardown),
@@ -863,6 +940,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ledger__appended_entry_is_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__reordered_entries_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__changed_subtree_hash_is_caught, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ledger__changed_leaf_hash_is_caught, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ledger__missing_tile_is_caught, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__rewritten_history_breaks_the_checkpoints, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger__parent_countersigns_and_catches_a_rewrite, setup,
