@@ -55,13 +55,17 @@ int main(int argc, char **argv)
 	lz_ctx ctx;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:b:p:")) != -1) {
+	bool existing = false;
+
+	while ((c = getopt(argc, argv, "n:b:p:x")) != -1) {
 		if (c == 'n')
 			n = atoll(optarg);
 		else if (c == 'b')
 			batch = atoll(optarg);
 		else if (c == 'p')
 			proofs = atoll(optarg);
+		else if (c == 'x')
+			existing = true;
 		else
 			return 2;
 	}
@@ -86,13 +90,16 @@ int main(int argc, char **argv)
 	lz_ctx_init(&ctx, &app, "bench", "bench");
 	lz_ctx_act_as_system(&ctx, "bench");
 	lz_bureau_input in = {"100000", "国家移民管理局", "", "national", 0};
-	CHECK("bureau", lz_bureau_create(&bureau, &ctx, &in));
+	if (existing) /* -x: the store holds a ledger from an earlier run of bureau 1 */
+		bureau = 1;
+	else
+		CHECK("bureau", lz_bureau_create(&bureau, &ctx, &in));
 
 	/* 1. appends */
 	printf("store: %s (%s)\nentries: %lld in transactions of %lld\n", url, lz_db_backend(app.db),
 	       (long long)n, (long long)batch);
 	double t0 = now();
-	for (int64_t i = 0; i < n;) {
+	for (int64_t i = 0; i < n && !existing;) {
 		CHECK("begin", lz_tx_begin(&ctx, LZ_TX_WRITE));
 		for (int64_t j = 0; j < batch && i < n; j++, i++) {
 			char commit[65];
