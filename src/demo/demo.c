@@ -12,6 +12,8 @@
  */
 #include "demo/demo.h"
 
+#include "demo/demo_int.h"
+
 #include "auth/auth.h"
 #include "base/buf.h"
 #include "base/clock.h"
@@ -94,6 +96,9 @@ static const struct {
 	{"discipline", "discipline", "430000", D_SUPERVISION, "纪检专员"},
 	{"ombudsman", "ombudsman", "100000", D_SUPERVISION, "监督专员"},
 	{"auditor", "auditor", "100000", D_FINANCE, "审计专员"},
+	/* Tonglu's acceptance and payment path needs two more people (funds.h). */
+	{"inspector.zj", "inspector", "330000", D_SUPERVISION, "督查专员"},
+	{"director.zj", "director", "330100", D_GENERAL, NULL},
 };
 
 #define N_LOGINS (sizeof(logins) / sizeof(logins[0]))
@@ -120,32 +125,18 @@ static const char *const given_names[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---------------------------------------------------------------- the generator */
+const char *const *const lz_demo__surnames = surnames;
+const size_t lz_demo__nsurnames = COUNT(surnames);
+const char *const *const lz_demo__given_names = given_names;
+const size_t lz_demo__ngiven_names = COUNT(given_names);
 
-/* splitmix64 (Steele, Lea and Flood): small, fast and good enough for names. */
-typedef struct {
-	uint64_t state;
-} demo_rng;
-
-static uint64_t rng_next(demo_rng *r)
-{
-	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* A number in 0..n-1 (n small, so the modulo bias does not matter here). */
-static uint32_t rng_below(demo_rng *r, uint32_t n)
-{
-	return (uint32_t)(rng_next(r) % n);
-}
+#define rng_below lz_demo__rng_below
 
 /* ---------------------------------------------------------------- one bureau */
 
 typedef struct {
 	lz_ctx *ctx;
-	demo_rng rng;
+	lz_demo_rng rng;
 	int32_t epoch1990, epoch2000, last_hire; /* days */
 	int64_t bureau_ids[N_BUREAUS];
 	int64_t login_staff[N_LOGINS];
@@ -302,11 +293,12 @@ static void print_padded(FILE *f, const char *s, size_t width)
 		fputc(' ', f);
 }
 
-static void print_report(FILE *f, const loader *l, const char *password)
+static void print_report(FILE *f, const loader *l, const lz_demo_funds_summary *funds, const char *password)
 {
-	fprintf(f, "Demo data loaded: %zu bureaus, %d departments, %d staff, %zu logins.\n\n", N_BUREAUS,
+	fprintf(f, "Demo data loaded: %zu bureaus, %d departments, %d staff, %zu logins.\n", N_BUREAUS,
 		l->departments, l->staff, N_LOGINS);
-	fprintf(f, "%-12s%-12s%-8s", "login", "role", "bureau");
+	lz_demo__funds_report(f, funds);
+	fprintf(f, "%-14s%-12s%-8s", "login", "role", "bureau");
 	print_padded(f, "name", 18);
 	fprintf(f, "password\n");
 	for (size_t k = 0; k < N_LOGINS; k++) {
@@ -314,7 +306,7 @@ static void print_report(FILE *f, const loader *l, const char *password)
 		for (size_t i = 0; i < N_BUREAUS; i++)
 			if (strcmp(bureaus[i].code, logins[k].bureau_code) == 0)
 				name = bureaus[i].name;
-		fprintf(f, "%-12s%-12s%-8s", logins[k].login, logins[k].role, logins[k].bureau_code);
+		fprintf(f, "%-14s%-12s%-8s", logins[k].login, logins[k].role, logins[k].bureau_code);
 		print_padded(f, name, 18);
 		fprintf(f, "%s\n", password);
 	}
@@ -326,6 +318,7 @@ static const char sql_bureau_count[] = "SELECT count(*) FROM bureau";
 
 static int load(loader *l, const char *password, FILE *report)
 {
+	lz_demo_funds_summary funds;
 	int64_t existing = 0;
 	size_t n = password ? strlen(password) : 0;
 	int error;
@@ -361,8 +354,11 @@ static int load(loader *l, const char *password, FILE *report)
 		if ((error = lz_user_add(NULL, l->ctx, logins[k].login, logins[k].role, logins[k].bureau_code,
 					 password, l->login_staff[k])) < 0)
 			goto done;
+	/* Then the money: allocations, projects, beneficiaries and a year of payments. */
+	if ((error = lz_demo__funds(&funds, l->ctx)) < 0)
+		goto done;
 	if (report)
-		print_report(report, l, password);
+		print_report(report, l, &funds, password);
 done:
 	if (error < 0)
 		lz_tx_rollback(l->ctx);

@@ -3,8 +3,8 @@
  * realistic organisation: the national bureau and five provinces of resettlement
  * work (Hubei, Zhejiang, Hunan, Guizhou, Sichuan) with their cities and counties,
  * under their real administrative division codes and names; each bureau's
- * departments; a few hundred staff with posts, statuses and hire dates; and one
- * login per role.
+ * departments; a few hundred staff with posts, statuses and hire dates; one
+ * login per role (two more in Zhejiang); and the money of three counties.
  *
  * The data set is the same on every run: names and dates come from a seeded
  * generator of the loader's own, not from the C library's rand().
@@ -25,8 +25,17 @@
  *	admin, ombudsman, auditor   100000 国家移民管理局
  *	director, inspector         420000 湖北省移民局
  *	discipline                  430000 湖南省移民局
- *	finance                     330100 杭州市移民局
+ *	finance, director.zj        330100 杭州市移民局
+ *	inspector.zj                330000 浙江省移民局
  *	clerk, reviewer             330122 桐庐县移民局
+ *
+ * Then the funds (demo_funds.c): allocations for 2025 and 2026 down to budget
+ * lines, projects in several states (one the unfinished-project case, refused),
+ * a few thousand beneficiaries in three programmes and a year of payroll runs and
+ * project payments, all through the funds module, so that `luzhi ledger verify`
+ * and `luzhi audit verify` pass on the result. Tonglu's logins (clerk, reviewer,
+ * finance, inspector.zj, director.zj) can walk a project from registration to
+ * payment themselves.
  *
  * Every login has 'password' (LZ_PASSWORD_MIN..LZ_PASSWORD_MAX bytes). When 'report'
  * is not NULL, a table of the logins (login, role, bureau code and name, password) is

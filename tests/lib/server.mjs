@@ -31,6 +31,8 @@ export const DEMO_USERS = Object.freeze({
   discipline: { role: 'discipline' },
   ombudsman: { role: 'ombudsman' },
   auditor: { role: 'auditor' },
+  'inspector.zj': { role: 'inspector', bureau: '330000' },
+  'director.zj': { role: 'director', bureau: '330100' },
 })
 export const DEMO_LOGINS = Object.freeze(Object.keys(DEMO_USERS))
 

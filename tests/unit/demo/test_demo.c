@@ -4,7 +4,10 @@
 #include "auth/auth.h"
 #include "base/buf.h"
 #include "base/json.h"
+#include "audit/audit.h"
 #include "demo/demo.h"
+#include "funds/funds.h"
+#include "ledger/ledger.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -53,6 +56,16 @@ static int64_t rows(lz_ctx *ctx)
 			  "(SELECT count(*) FROM audit_log)");
 }
 
+/* A count with one id parameter. */
+static int64_t count_for(lz_ctx *ctx, const char *sql, int64_t id)
+{
+	lz_conn *c;
+	int64_t n = -1;
+	assert_ok(lz_ctx_conn(&c, ctx));
+	assert_ok(lz_exec_int(&n, c, sql, true, "i", id));
+	return n;
+}
+
 /* Loads the demo, returning the report (caller frees). */
 static char *load(lz_ctx *ctx)
 {
@@ -74,7 +87,10 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 
 	assert_true(count(&f->ctx, "SELECT count(*) FROM bureau") >= 15);
 	assert_true(count(&f->ctx, "SELECT count(*) FROM staff") >= 200);
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account"), 9);
+	/* One login per role, two more for Tonglu's path, and the disabled accounts of
+	 * the people who act in the funds data without a login. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account WHERE active = 1"), 11);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account WHERE active = 0"), 6);
 	/* Every bureau has its four departments, and counties a fifth. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) "
 					"FROM department d WHERE d.bureau_id = b.id) <> "
@@ -115,8 +131,9 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 	assert_ok(lz_bureau_get(&parent, &f->ctx, b.parent_id));
 	assert_string_equal(parent.code, "420500");
 
-	/* It all went through the org module: one audit entry per row. */
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM audit_log"),
+	/* It all went through the org and auth modules: one audit entry per row. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM audit_log WHERE action IN ('bureau.create', "
+					"'department.create', 'staff.create', 'user.create')"),
 			 count(&f->ctx, "SELECT (SELECT count(*) FROM bureau) + "
 					"(SELECT count(*) FROM department) + (SELECT count(*) FROM staff) + "
 					"(SELECT count(*) FROM user_account)"));
@@ -127,14 +144,15 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 static void test_demo__logins_are_linked_and_reported(void **state)
 {
 	fixture *f = *state;
-	static const char *const logins[] = {"admin",     "director",   "clerk",     "reviewer", "finance",
-					     "inspector", "discipline", "ombudsman", "auditor"};
+	static const char *const logins[] = {"admin",     "director",   "clerk",     "reviewer",
+					     "finance",   "inspector",  "discipline", "ombudsman",
+					     "auditor",   "inspector.zj", "director.zj"};
 	char *report = load(&f->ctx);
 	lz_session session;
 
 	for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++) {
 		char line[64];
-		snprintf(line, sizeof(line), "\n%-12s", logins[i]);
+		snprintf(line, sizeof(line), "\n%-14s", logins[i]);
 		if (!strstr(report, line))
 			fail_msg("the report does not name '%s':\n%s", logins[i], report);
 	}
@@ -146,7 +164,7 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
 					"JOIN staff s ON s.id = u.staff_id "
 					"WHERE s.bureau_id = u.bureau_id AND s.status = 1"),
-			 9);
+			 17);
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
 					"JOIN staff s ON s.id = u.staff_id "
 					"JOIN bureau b ON b.id = u.bureau_id "
@@ -155,8 +173,10 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
 					"JOIN bureau b ON b.id = u.bureau_id "
 					"WHERE (u.login IN ('clerk', 'reviewer') AND b.code = '330122') "
-					"OR (u.login = 'finance' AND b.code = '330100')"),
-			 3);
+					"OR (u.login = 'finance' AND b.code = '330100') "
+					"OR (u.login = 'inspector.zj' AND b.code = '330000' AND u.role = 6) "
+					"OR (u.login = 'director.zj' AND b.code = '330100' AND u.role = 5)"),
+			 5);
 
 	/* And the logins work. */
 	assert_ok(lz_session_create(&session, &f->ctx, "clerk", PASSWORD));
@@ -236,6 +256,88 @@ static void test_demo__is_the_same_every_time(void **state)
 	lz_test_env_teardown(&other);
 }
 
+/* Acts as the demo account 'login'. */
+static void as_login(lz_ctx *ctx, const char *login)
+{
+	lz_conn *c;
+	int64_t id = 0;
+	assert_ok(lz_ctx_conn(&c, ctx));
+	assert_ok(lz_exec_int(&id, c, "SELECT id FROM user_account WHERE login = ?", true, "t", login));
+	assert_ok(lz_auth_act_as(ctx, id));
+}
+
+static void test_demo__funds_verify_conserve_and_refuse_the_unfinished_project(void **state)
+{
+	fixture *f = *state;
+	lz_ledger_report lr;
+	lz_audit_report ar;
+	char *report = load(&f->ctx);
+
+	/* The money went through the funds module: the ledger and the audit log verify. */
+	assert_ok(lz_ledger_verify(&lr, &f->ctx, 0));
+	if (!lr.ok)
+		fail_msg("ledger: %s", lr.message);
+	assert_true(lr.entries >= 80);
+	assert_ok(lz_audit_verify(&ar, &f->ctx));
+	if (!ar.ok)
+		fail_msg("audit: %s", ar.message);
+
+	/* Allocations conserve: children and spending within the amount, children_fen
+	 * the sum of the children, for 2025 and 2026 from 中央财政 down to budget lines. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM allocation WHERE children_fen + spent_fen > amount_fen"),
+			 0);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM allocation a WHERE children_fen <> "
+					"(SELECT COALESCE(SUM(c.amount_fen), 0) FROM allocation c WHERE c.parent_id = a.id)"),
+			 0);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM allocation WHERE parent_id IS NULL"), 2);
+	assert_int_equal(count(&f->ctx, "SELECT count(DISTINCT year) FROM allocation"), 2);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM allocation") >= 50);
+
+	/* Counts as designed. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM programme"), 3);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM beneficiary"), 3000);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM beneficiary WHERE status <> 1"), 13);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payroll_run WHERE status = 2"), 17);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payroll_run WHERE status = 1"), 1);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payroll_run WHERE maker_staff_id = checker_staff_id"), 0);
+	/* The person suspended between preparation and approval is left out by the approval. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payroll_line WHERE excluded_reason <> ''"), 1);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM project"), 5);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payment WHERE status = 3"), 3);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM project_stage WHERE accepted_inspection_id IS NOT NULL"),
+			 3);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM evidence_file"), 8);
+	/* Every ID number is stored sealed, with its blind index; no clear digits anywhere. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM beneficiary WHERE length(id_number_index) = 0"), 0);
+
+	/* The unfinished-project case: materials reviewed, nobody on site, nothing paid. */
+	int64_t project = count(&f->ctx, "SELECT id FROM project WHERE name = '茆坪村移民安置房屋修缮工程'");
+	int64_t stage = 0;
+	assert_true(project > 0);
+	assert_ok(lz_project_stage_id(&stage, &f->ctx, project, 1));
+	/* (The store caches statements by their text's address: one literal per query.) */
+	assert_int_equal(count_for(&f->ctx, "SELECT count(*) FROM project_stage WHERE id = ? AND materials_at IS NOT NULL",
+				   stage),
+			 1);
+	assert_int_equal(count_for(&f->ctx, "SELECT count(*) FROM inspection WHERE stage_id = ?", stage), 0);
+	assert_int_equal(count_for(&f->ctx, "SELECT count(*) FROM acceptance_signature WHERE stage_id = ?", stage), 0);
+	assert_int_equal(count_for(&f->ctx, "SELECT count(*) FROM payment WHERE project_id = ?", project), 0);
+	assert_non_null(strstr(report, "286,600.00 yuan — refused (409"));
+
+	/* And it stays refused, with the module's reasons. */
+	as_login(&f->ctx, "reviewer");
+	assert_int_equal(lz_acceptance_sign(NULL, &f->ctx, stage), LZ_ECONFLICT);
+	assert_non_null(strstr(lz_error_last()->message, "on-site inspection"));
+	as_login(&f->ctx, "finance");
+	int64_t line = count(&f->ctx, "SELECT allocation_id FROM project WHERE name = '茆坪村移民安置房屋修缮工程'");
+	lz_payment_input in = {project, stage, line, 28660000, NULL, "unit-test-repair-1"};
+	int64_t id = 0;
+	assert_int_equal(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT);
+	assert_non_null(strstr(lz_error_last()->message, "not accepted"));
+	lz_ctx_act_as_system(&f->ctx, "test");
+	free(report);
+}
+
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
@@ -246,6 +348,7 @@ int main(void)
 		T(test_demo__loading_twice_is_refused_and_adds_nothing),
 		T(test_demo__bad_password_writes_nothing),
 		T(test_demo__is_the_same_every_time),
+		T(test_demo__funds_verify_conserve_and_refuse_the_unfinished_project),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

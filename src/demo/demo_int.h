@@ -1,0 +1,63 @@
+/*
+ * demo_int.h — what the files of the demo share: the seeded generator, the pools
+ * of names, and the funds part of the data set (demo_funds.c).
+ */
+#ifndef LZ_DEMO_INT_H
+#define LZ_DEMO_INT_H
+
+#include "core/ctx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* splitmix64 (Steele, Lea and Flood): small, fast and good enough for names. */
+typedef struct {
+	uint64_t state;
+} lz_demo_rng;
+
+static inline uint64_t lz_demo__rng_next(lz_demo_rng *r)
+{
+	uint64_t z = (r->state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A number in 0..n-1 (n small, so the modulo bias does not matter here). */
+static inline uint32_t lz_demo__rng_below(lz_demo_rng *r, uint32_t n)
+{
+	return (uint32_t)(lz_demo__rng_next(r) % n);
+}
+
+/* The pools of surnames (commonest first) and given names of demo.c. */
+extern const char *const *const lz_demo__surnames;
+extern const size_t lz_demo__nsurnames;
+extern const char *const *const lz_demo__given_names;
+extern const size_t lz_demo__ngiven_names;
+
+/* What the funds part loaded, for the report. */
+typedef struct {
+	int allocations, projects, files, programmes, beneficiaries, inactive;
+	int runs_approved, runs_prepared, payments_paid, persons;
+	int64_t central_fen[2]; /* 2025, 2026 */
+	int64_t payroll_fen, projects_paid_fen;
+	char refused[1536]; /* the unfinished-project case: what was refused and why */
+} lz_demo_funds_summary;
+
+/*
+ * Loads the funds part of the demo into a store that holds the demo organisation
+ * and its logins (demo.c): allocations down the hierarchy for 2025 and 2026,
+ * projects in several states with evidence files, three support programmes with
+ * their beneficiaries, a year of payroll runs and project payments — all through
+ * the domain functions, acting as the system or as the person each act needs.
+ * The persons without a demo login get an account for the acts (a random
+ * password, never shown) that is disabled once the data is in. Runs with the
+ * actor of ctx set to the system; leaves it so.
+ */
+int lz_demo__funds(lz_demo_funds_summary *out, lz_ctx *ctx) LZ_MUST_USE;
+
+/* Writes the summary's lines to 'f'. */
+void lz_demo__funds_report(FILE *f, const lz_demo_funds_summary *s);
+
+#endif
