@@ -67,5 +67,8 @@ int lz_cli_read_secret(char *out, size_t n) LZ_MUST_USE;
 /* The subcommands, each in its cmd_<name>.c. */
 extern const lz_cmd lz_cmd_serve, lz_cmd_init, lz_cmd_demo, lz_cmd_migrate, lz_cmd_user, lz_cmd_audit,
 	lz_cmd_version, lz_cmd_copy, lz_cmd_ledger;
+/* The funds domain (cmd_funds.c). */
+extern const lz_cmd lz_cmd_allocation, lz_cmd_project, lz_cmd_payment, lz_cmd_programme, lz_cmd_beneficiary,
+	lz_cmd_payroll;
 
 #endif

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 static const lz_cmd *const commands[] = {
-	&lz_cmd_serve, &lz_cmd_init, &lz_cmd_demo, &lz_cmd_migrate, &lz_cmd_user, &lz_cmd_audit, &lz_cmd_ledger, &lz_cmd_copy, &lz_cmd_version,
+	&lz_cmd_serve,   &lz_cmd_init,        &lz_cmd_demo,      &lz_cmd_migrate, &lz_cmd_user,
+	&lz_cmd_audit,   &lz_cmd_ledger,      &lz_cmd_allocation, &lz_cmd_project, &lz_cmd_payment,
+	&lz_cmd_programme, &lz_cmd_beneficiary, &lz_cmd_payroll,  &lz_cmd_copy,    &lz_cmd_version,
 };
 
 #define NCOMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
@@ -278,8 +280,8 @@ static void help(FILE *f)
 	fprintf(f, "luzhi (履职) — duty performance and supervision for immigration bureaus\n\n"
 		   "usage: luzhi COMMAND [options]\n\ncommands:\n");
 	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "  %-10s %s\n\n", "help", "show this help, or a command's: luzhi help COMMAND");
+		fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "  %-12s %s\n\n", "help", "show this help, or a command's: luzhi help COMMAND");
 	fprintf(f, "Configuration: --config FILE (or $LUZHI_CONFIG, or /etc/luzhi/luzhi.conf), then the\n"
 		   "environment (LUZHI_DB, LUZHI_DATA_DIR, LUZHI_LISTEN, LUZHI_THREADS, LUZHI_LOG_LEVEL, ...),\n"
 		   "then flags; later sources win. See docs/operator-guide.md.\n");

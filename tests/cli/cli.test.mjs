@@ -30,7 +30,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }))
 test('help lists every command, and each command has --help', () => {
   const h = luzhi(['help'])
   assert.equal(h.code, 0)
-  for (const c of ['serve', 'init', 'demo', 'migrate', 'user', 'audit', 'copy', 'version'])
+  for (const c of ['serve', 'init', 'demo', 'migrate', 'user', 'audit', 'ledger', 'copy', 'version'])
     assert.match(h.out, new RegExp(`\\b${c}\\b`))
   const u = luzhi(['user', '--help'])
   assert.equal(u.code, 0)
