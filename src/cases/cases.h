@@ -350,7 +350,7 @@ typedef struct {
  * rank. Each figure names its drill-down ("decided", "within_target",
  * "over_target", "pending", "pending_age_0".."pending_age_3", "received") for
  * lz_case_stats_cases. The statistics read the index service_case_decided (the
- * decided cases of each bureau in scope, one range each) and sort in memory.
+ * decided cases of each bureau in scope, one range each) and select the ranks in memory.
  * Requires LZ_PERM_CASE_READ; the public may read them too (published figures),
  * over every bureau, without drill-down.
  */
