@@ -305,6 +305,7 @@ static const char sql_version_table[] =
 	"CREATE TABLE IF NOT EXISTS schema_migration ("
 	" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
 static const char sql_version[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migration";
+static const char sql_applied[] = "SELECT version FROM schema_migration ORDER BY version";
 static const char sql_record[] = "INSERT INTO schema_migration(version, name, applied_at) VALUES (?, ?, ?)";
 
 static int migration_version(const lz_embedded *m)
@@ -332,21 +333,47 @@ int lz_db_version(lz_db *db, int *out)
 	return error;
 }
 
+/* Whether 'version' is among the 'n' applied versions (ascending). */
+static bool applied_has(const int64_t *done, int n, int version)
+{
+	for (int i = 0; i < n; i++)
+		if (done[i] == version)
+			return true;
+	return false;
+}
+
+/*
+ * Migrations are numbered as they are written, and may land in another order than
+ * their numbers (006 after 008): each one not yet recorded in schema_migration is
+ * applied, in number order, not only those above the largest applied.
+ */
 int lz_db_migrate(lz_db *db, int *applied)
 {
 	lz_conn *c;
-	int64_t current = 0;
-	int error, count = 0;
+	lz_stmt *s = NULL;
+	int64_t *done = NULL;
+	int error, count = 0, ndone = 0, cap = 0;
 
 	if ((error = lz_db_acquire(&c, db)) < 0)
 		return error;
 	if ((error = lz_conn_begin(c, LZ_TX_WRITE)) < 0 || (error = lz_conn_exec(c, sql_version_table)) < 0 ||
-	    (error = lz_exec_int(&current, c, sql_version, true, NULL)) < 0 || (error = lz_conn_commit(c)) < 0)
+	    (error = lz_stmt_prepare(&s, c, sql_applied)) < 0)
+		goto done;
+	while ((error = lz_stmt_step(s)) == LZ_ROW) {
+		if (ndone == cap) {
+			cap = cap ? cap * 2 : 32;
+			done = lz_xrealloc(done, (size_t)cap * sizeof(*done));
+		}
+		done[ndone++] = lz_stmt_int(s, 0);
+	}
+	lz_stmt_finish(s);
+	s = NULL;
+	if (error < 0 || (error = lz_conn_commit(c)) < 0)
 		goto done;
 	for (int i = 0; i < lz_migration_files_count; i++) {
 		const lz_embedded *m = &lz_migration_files[i];
 		int version = migration_version(m);
-		if (version <= current)
+		if (applied_has(done, ndone, version))
 			continue;
 		if ((error = lz_conn_begin(c, LZ_TX_WRITE)) < 0)
 			goto done;
@@ -361,6 +388,8 @@ int lz_db_migrate(lz_db *db, int *applied)
 		count++;
 	}
 done:
+	lz_stmt_finish(s);
+	free(done);
 	if (error < 0)
 		lz_conn_rollback(c);
 	lz_db_release(db, c);
