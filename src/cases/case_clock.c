@@ -200,6 +200,11 @@ int lz_case__derive(lz_case_derived *out, lz_conn *conn, const lz_case__row *c, 
 	    (c->type.clock_kind == LZ_CLOCK_WORKING &&
 	     (error = lz_cases__calendar(&cal, conn, c->bureau_id)) < 0))
 		goto done;
+	if (n == 0 || ev[0].to != LZ_CASE_RECEIVED) {
+		error = lz_error_set(LZ_ETAMPERED, NULL,
+		                     "case %s has no history that begins with its receipt", c->receipt);
+		goto done;
+	}
 	replay(out, &c->type, &cal, ev, n, now);
 done:
 	free(ev);

@@ -25,6 +25,7 @@ enum {
 	Q_BY_RECEIPT,
 	Q_BY_APPLICANT,
 	Q_PROPOSAL_REASONS,
+	Q_IDS_IN_SCOPE,
 };
 extern const char *const lz_case__sql[];
 

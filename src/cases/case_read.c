@@ -141,6 +141,49 @@ done:
 	return lz_write_end(&tx, ctx, error);
 }
 
+int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id)
+{
+	char path[128];
+	const char *prefix = lz_cases__scope_prefix(ctx);
+	int64_t ids[500], after = 0;
+	lz_conn *conn;
+	int error;
+
+	*checked = *changed = 0;
+	if ((error = lz_auth_require(ctx, LZ_PERM_CASE_HANDLE)) < 0 || (error = lz_ctx_conn(&conn, ctx)) < 0)
+		return error;
+	if (bureau_id) {
+		if ((error = lz_cases__bureau_in_scope(path, ctx, conn, bureau_id, "bureau_id")) < 0)
+			return error;
+		prefix = path;
+	}
+	for (;;) {
+		lz_stmt *s = NULL;
+		int n = 0;
+		if ((error = lz_stmt_prepare(&s, conn, lz_case__sql[Q_IDS_IN_SCOPE])) < 0 ||
+		    (error = lz_stmt_bindv(s, "ti", prefix, after)) < 0) {
+			lz_stmt_finish(s);
+			return error;
+		}
+		while ((error = lz_stmt_step(s)) == LZ_ROW && n < 500)
+			ids[n++] = lz_stmt_int(s, 0);
+		lz_stmt_finish(s);
+		if (error < 0)
+			return error;
+		for (int i = 0; i < n; i++) {
+			lz_case_derived d;
+			bool moved = false;
+			if ((error = lz_case_recompute(&d, &moved, ctx, ids[i], true)) < 0)
+				return error;
+			++*checked;
+			*changed += moved;
+		}
+		if (n < 500)
+			return 0;
+		after = ids[n - 1];
+	}
+}
+
 int lz_case_stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at)
 {
 	int error;

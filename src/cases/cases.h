@@ -286,6 +286,13 @@ typedef struct {
  * changed) and sets *changed (may be NULL).
  */
 int lz_case_recompute(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t id, bool write) LZ_MUST_USE;
+/*
+ * Recomputes every case of a bureau in scope and those below (0: the whole scope),
+ * in pages, each case in its own write (after a calendar or target change, or to
+ * check a store). *checked and *changed count them. Requires LZ_PERM_CASE_HANDLE.
+ */
+int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id) LZ_MUST_USE;
+
 /* The derived columns as stored on the case row, with the clock at 'at' (0: now). */
 int lz_case_stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at) LZ_MUST_USE;
 

@@ -636,6 +636,15 @@ static void test_cases__clock_pauses_while_waiting_for_the_applicant(void **stat
 		assert_derived_consistent(f, r.id);
 		assert_ok(lz_case_recompute(&d, &changed, &f->ctx, r.id, true));
 		assert_false(changed);
+		/* The same over the whole bureau. */
+		{
+			int64_t checked = 0, moved = 0;
+			lz_test_sql(&f->env, sql);
+			assert_ok(lz_case_recompute_all(&checked, &moved, &f->ctx, f->a11));
+			assert_int_equal(checked, 2);
+			assert_int_equal(moved, 1);
+			assert_derived_consistent(f, r.id);
+		}
 	}
 }
 
@@ -968,6 +977,85 @@ static void test_cases__percentiles_match_a_brute_force(void **state)
 	json_decref(page);
 }
 
+/* Many decided cases with many equal clocks, written straight into the store: the
+ * selection of ranks agrees with sorting, per type and in total. */
+static void test_cases__percentiles_over_many_ties(void **state)
+{
+	static const char insert[] = "INSERT INTO service_case(bureau_id, type_id, receipt_no, check_hash, "
+	                             "channel, state, outcome, open, "
+	                             "received_at, clock_used, clock_mark, due_at, decided_at, "
+	                             "clock_seconds, event_count, updated_at) "
+	                             "VALUES (?, ?, ?, ?, 2, 6, 1, 0, ?, ?, ?, ?, ?, ?, 2, ?)";
+	fixture *f = *state;
+	int64_t types[2] = {make_type(f, "ta", 8, "elapsed", 1, false),
+	                    make_type(f, "tb", 72, "elapsed", 1, false)};
+	enum { N = 1500 };
+	int64_t *clocks[3], n[3] = {0, 0, 0}, from = t_of("2026-01-01T00:00:00+08:00"),
+	                    to = from + 365 * 86400;
+	unsigned seed = 93;
+	lz_conn *c;
+	json_t *stats;
+	int64_t checked = 0, changed = 0;
+
+	for (int k = 0; k < 3; k++)
+		clocks[k] = calloc(N, sizeof(int64_t));
+	as_system(f);
+	assert_ok(lz_ctx_conn(&c, &f->ctx));
+	assert_ok(lz_tx_begin(&f->ctx, LZ_TX_WRITE));
+	for (int i = 0; i < N; i++) {
+		int k = rand_r(&seed) % 2;
+		int64_t clock = (int64_t)(rand_r(&seed) % 200) * 600,
+		        received = from + rand_r(&seed) % (300 * 86400);
+		char receipt[32];
+		lz_stmt *s;
+		snprintf(receipt, sizeof(receipt), "T-%06d", i);
+		assert_ok(lz_stmt_prepare(&s, c, insert));
+		assert_ok(lz_stmt_bindv(s, "iitbiiiiiii", f->a11, types[k], receipt,
+		                        "0123456789abcdef0123456789abcdef", (size_t)32, received, clock,
+		                        received + clock, received + 86400, received + clock, clock,
+		                        received + clock));
+		assert_int_equal(lz_stmt_step(s), LZ_DONE);
+		lz_stmt_finish(s);
+		clocks[k][n[k]++] = clock;
+		clocks[2][n[2]++] = clock;
+	}
+	assert_ok(lz_tx_commit(&f->ctx));
+
+	as(f, P_DIRECTOR1);
+	{
+		lz_case_stats_query q = {f->a11, 0, from, to};
+		json_t *t;
+		size_t i;
+		assert_ok(lz_case_stats(&stats, &f->ctx, &q));
+		json_array_foreach(json_object_get(stats, "types"), i, t)
+		{
+			json_t *fig = json_object_get(t, "figures");
+			int k = json_integer_value(json_object_get(t, "type_id")) == types[0] ? 0 : 1;
+			assert_int_equal(json_integer_value(json_object_get(fig, "decided")), n[k]);
+			assert_int_equal(json_integer_value(json_object_get(fig, "median_seconds")),
+			                 brute_rank(clocks[k], n[k], 0.5));
+			assert_int_equal(json_integer_value(json_object_get(fig, "p80_seconds")),
+			                 brute_rank(clocks[k], n[k], 0.8));
+			assert_int_equal(json_integer_value(json_object_get(fig, "p93_seconds")),
+			                 brute_rank(clocks[k], n[k], 0.93));
+		}
+		t = json_object_get(stats, "total");
+		assert_int_equal(json_integer_value(json_object_get(t, "median_seconds")),
+		                 brute_rank(clocks[2], n[2], 0.5));
+		assert_int_equal(json_integer_value(json_object_get(t, "p80_seconds")),
+		                 brute_rank(clocks[2], n[2], 0.8));
+		assert_int_equal(json_integer_value(json_object_get(t, "p93_seconds")),
+		                 brute_rank(clocks[2], n[2], 0.93));
+		json_decref(stats);
+	}
+	/* These rows have no events: recomputing refuses them as tampered. */
+	as(f, P_CLERK);
+	expect_error(lz_case_recompute_all(&checked, &changed, &f->ctx, 0), LZ_ETAMPERED, NULL);
+	assert_int_equal(checked, 0);
+	for (int k = 0; k < 3; k++)
+		free(clocks[k]);
+}
+
 static void test_cases__inbox_orders_by_due_and_pages(void **state)
 {
 	fixture *f = *state;
@@ -1225,6 +1313,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__lookup_by_receipt_and_check_code, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__percentiles_match_a_brute_force, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cases__percentiles_over_many_ties, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__inbox_orders_by_due_and_pages, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__complaint_target_and_repeats, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__assistance_after_the_target_and_systemic_causes,
