@@ -64,8 +64,10 @@ static const char *const sql[] = {
         "ledger_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [Q_EVENT_LIST] = "SELECT kind, staff_id, user_id, at, detail, ledger_index FROM payment_event "
                      "WHERE payment_id = ? ORDER BY id",
-    [Q_STAGE_APPROVED] =
-        "SELECT COALESCE(SUM(amount_fen), 0) FROM payment WHERE stage_id = ? AND status IN (2, 3)",
+    /* project_id first, so that the index payment_project serves it: by stage_id
+     * alone every payment of the store is read. */
+    [Q_STAGE_APPROVED] = "SELECT COALESCE(SUM(amount_fen), 0) FROM payment WHERE project_id = ? AND "
+                         "stage_id = ? AND status IN (2, 3)",
     [Q_PROJECT_APPROVED] = "SELECT COALESCE(SUM(amount_fen), 0) FROM payment WHERE project_id = ? "
                            "AND status IN (2, 3)",
     [Q_PROJECT_STAGES] = "SELECT id FROM project_stage WHERE project_id = ? ORDER BY seq",
@@ -292,7 +294,7 @@ static int room(int64_t *stage_room, int64_t *project_room, lz_conn *conn, const
 		}
 		payable += v; /* each ≤ budget × share: the sum ≤ budget */
 	}
-	if ((error = lz_exec_int(&stage_approved, conn, sql[Q_STAGE_APPROVED], true, "i", st->id)) < 0 ||
+	if ((error = lz_exec_int(&stage_approved, conn, sql[Q_STAGE_APPROVED], true, "ii", p->id, st->id)) < 0 ||
 	    (error = lz_exec_int(&project_approved, conn, sql[Q_PROJECT_APPROVED], true, "i", p->id)) < 0)
 		return error;
 	*stage_room = stage_payable - stage_approved;
