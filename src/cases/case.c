@@ -489,6 +489,26 @@ static int channel_parse(const char *s)
 	return 0;
 }
 
+int lz_case_input_from_json(lz_case_input *in, json_t *obj)
+{
+	static const char *const known[] = {"type_id", "channel", "proxy_staff_id", "name", "id_number",
+	                                    "phone",   "email",   "summary",        NULL};
+	int error;
+
+	memset(in, 0, sizeof(*in));
+	if ((error = lz_json_only(obj, known)) < 0 ||
+	    (error = lz_json_int(&in->type_id, NULL, obj, "type_id", true)) < 0 ||
+	    (error = lz_json_str(&in->channel, obj, "channel", false, 16)) < 0 ||
+	    (error = lz_json_int(&in->proxy_staff_id, NULL, obj, "proxy_staff_id", false)) < 0 ||
+	    (error = lz_json_str(&in->name, obj, "name", true, 64)) < 0 ||
+	    (error = lz_json_str(&in->id_number, obj, "id_number", true, 32)) < 0 ||
+	    (error = lz_json_str(&in->phone, obj, "phone", false, 32)) < 0 ||
+	    (error = lz_json_str(&in->email, obj, "email", false, 254)) < 0 ||
+	    (error = lz_json_str(&in->summary, obj, "summary", false, LZ_CASE_SUMMARY_MAX)) < 0)
+		return error;
+	return 0;
+}
+
 int lz_case_receive(lz_case_receipt *out, lz_ctx *ctx, const lz_case_input *in)
 {
 	lz_write tx = LZ_WRITE_INIT;

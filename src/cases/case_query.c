@@ -195,6 +195,19 @@ done:
 	return error;
 }
 
+int lz_case_inbox_cursor(lz_case_inbox_query *q, const char *cursor)
+{
+	long long due, id;
+	int used = 0;
+
+	if (!cursor || sscanf(cursor, "%lld.%lld%n", &due, &id, &used) != 2 || cursor[used] != '\0' ||
+	    id <= 0)
+		return lz_error_set(LZ_EINVALID, "cursor", "cursor is not one this list gave");
+	q->after_due = due;
+	q->after_id = id;
+	return 0;
+}
+
 int lz_case_inbox(json_t **out, lz_ctx *ctx, const lz_case_inbox_query *q)
 {
 	lz_conn *conn;

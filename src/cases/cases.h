@@ -237,6 +237,11 @@ typedef struct {
  */
 int lz_case_receive(lz_case_receipt *out, lz_ctx *ctx, const lz_case_input *in) LZ_MUST_USE;
 
+/* Reads a case from JSON {type_id, channel, proxy_staff_id, name, id_number, phone,
+ * email, summary}, refusing unknown keys and wrong types, naming the field. 'in'
+ * borrows from 'obj'. The rules are checked by lz_case_receive. */
+int lz_case_input_from_json(lz_case_input *in, json_t *obj) LZ_MUST_USE;
+
 /* The transitions (see the diagram above). 'note' ≤ 500 characters, optional
  * unless said. Each requires LZ_PERM_CASE_HANDLE and the case in scope. */
 int lz_case_accept(lz_ctx *ctx, int64_t id, const char *note) LZ_MUST_USE;
@@ -325,6 +330,9 @@ typedef struct {
  * the index service_case_inbox. Requires LZ_PERM_CASE_READ.
  */
 int lz_case_inbox(json_t **out, lz_ctx *ctx, const lz_case_inbox_query *q) LZ_MUST_USE;
+/* Reads a next_cursor of lz_case_inbox ("<due>.<id>") into q. LZ_EINVALID naming
+ * "cursor" when it is not one. */
+int lz_case_inbox_cursor(lz_case_inbox_query *q, const char *cursor) LZ_MUST_USE;
 
 /*
  * The public status of a case by receipt number and check code: receipt, type,

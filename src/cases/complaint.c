@@ -203,6 +203,28 @@ done:
 	return error;
 }
 
+int lz_complaint_input_from_json(lz_complaint_input *in, json_t *obj)
+{
+	static const char *const known[] = {"category",      "bureau_id", "case_id",     "receipt_no",
+	                                    "check_code",    "staff_id",  "description", "contact_name",
+	                                    "contact_phone", NULL};
+	int error;
+
+	memset(in, 0, sizeof(*in));
+	if ((error = lz_json_only(obj, known)) < 0 ||
+	    (error = lz_json_str(&in->category, obj, "category", true, 32)) < 0 ||
+	    (error = lz_json_int(&in->bureau_id, NULL, obj, "bureau_id", false)) < 0 ||
+	    (error = lz_json_int(&in->case_id, NULL, obj, "case_id", false)) < 0 ||
+	    (error = lz_json_str(&in->receipt_no, obj, "receipt_no", false, LZ_CASE_RECEIPT_MAX)) < 0 ||
+	    (error = lz_json_str(&in->check_code, obj, "check_code", false, 32)) < 0 ||
+	    (error = lz_json_int(&in->staff_id, NULL, obj, "staff_id", false)) < 0 ||
+	    (error = lz_json_str(&in->description, obj, "description", true, LZ_COMPLAINT_TEXT_MAX)) < 0 ||
+	    (error = lz_json_str(&in->contact_name, obj, "contact_name", false, 64)) < 0 ||
+	    (error = lz_json_str(&in->contact_phone, obj, "contact_phone", false, 32)) < 0)
+		return error;
+	return 0;
+}
+
 int lz_complaint_file(lz_complaint_receipt *out, lz_ctx *ctx, const lz_complaint_input *in)
 {
 	lz_write tx = LZ_WRITE_INIT;

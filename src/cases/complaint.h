@@ -54,6 +54,10 @@ typedef struct {
 /* Files a complaint. The public (LZ_PERM_COMPLAINT_FILE) or staff with it (the
  * bureau in scope). Audited. */
 int lz_complaint_file(lz_complaint_receipt *out, lz_ctx *ctx, const lz_complaint_input *in) LZ_MUST_USE;
+/* Reads a complaint from JSON {category, bureau_id, case_id, receipt_no,
+ * check_code, staff_id, description, contact_name, contact_phone}, refusing
+ * unknown keys and wrong types. 'in' borrows from 'obj'. */
+int lz_complaint_input_from_json(lz_complaint_input *in, json_t *obj) LZ_MUST_USE;
 /* received or assigned → assigned to an active staff member of the complaint's
  * bureau. Requires LZ_PERM_COMPLAINT_HANDLE. Audited. */
 int lz_complaint_assign(lz_ctx *ctx, int64_t id, int64_t staff_id) LZ_MUST_USE;
