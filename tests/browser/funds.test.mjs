@@ -11,7 +11,8 @@
 // and the stage is accepted; finance prepares a payment and cannot approve it
 // (the message is shown); a second finance officer approves it and records it paid;
 // the trace shows the allocation it came from, and finance of the city sees the
-// chain up to the city's allocation. On a failure the page is saved as a
+// chain up to the city's allocation, the allocation's flow, and the county's fund
+// ledger with an entry proved in the browser. On a failure the page is saved as a
 // PNG in a temporary folder whose path is printed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -323,5 +324,15 @@ test('acceptance on site, then a payment approved by a second person, paid and t
     const drawer = page.locator(tid('allocation-trace'))
     await drawer.locator(tid('trace-conserved')).filter({ hasText: '资金守恒' }).waitFor()
     await drawer.locator(`${tid('sankey')} canvas`).waitFor()
+
+    // Tonglu's fund ledger: the newest entry (the payment) is proved in the browser
+    // against the signed head, and the server's verification passes.
+    await page.goto(`${server.url}/funds/ledger?bureau=${ctx.tonglu.id}`)
+    await page.locator(tid('ledger-note')).filter({ hasText: 'luzhi/ledger/330122' }).waitFor()
+    await page.locator(tid('ledger-entries')).filter({ hasText: 'payment.pay' }).waitFor()
+    await page.locator(tid('ledger-prove')).first().click()
+    await page.locator(tid('ledger-proof-result')).filter({ hasText: '✓' }).waitFor()
+    await page.locator(tid('ledger-verify')).click()
+    await page.locator(tid('ledger-verify-result')).filter({ hasText: '校验通过' }).waitFor()
   })
 })
