@@ -76,9 +76,12 @@ static int sq_open(lz_conn **out, const char *target, const lz_db_opts *opts)
 	/* Keep each statement's plan: without this SQLite re-plans a statement whenever a
 	 * parameter used by LIKE is rebound, which every scoped list does. */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
+	/* secure_delete: deleted and overwritten content is zeroed, so erased personal
+	 * data (lz_beneficiary_erase) leaves no bytes behind in free space. Debian's
+	 * SQLite has it on by default; saying so keeps it on with any build. */
 	if ((error = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-				       "PRAGMA cache_size=-16000")) < 0) {
+				       "PRAGMA cache_size=-16000; PRAGMA secure_delete=ON")) < 0) {
 		sqlite3_close(c->db);
 		free(c);
 		return error;
