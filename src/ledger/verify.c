@@ -193,7 +193,8 @@ done:
 
 /* ---------------------------------------------------------------- the reader thread */
 
-#define BATCH_ROWS 4096   /* entries handed over at a time */
+#define BATCH_ROWS 32768  /* entries handed over at a time (few hand-overs: each may wait for a core) */
+#define BATCHES 3         /* batches in flight: the reader may run ahead of the hashing */
 #define QUERY_ROWS 65536  /* entries per query (keyset pages bound PostgreSQL's result) */
 #define TILE_PAGE 256     /* tiles of leaf hashes per query */
 
@@ -211,8 +212,8 @@ typedef struct {
 typedef struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	batch b[2];
-	bool full[2];
+	batch b[BATCHES];
+	bool full[BATCHES];
 	bool done;
 	int error;
 	char message[512];
@@ -350,7 +351,7 @@ static int read_entries(pipeline *p)
 			got++;
 			if (b->n == BATCH_ROWS) {
 				hand_over(p, k);
-				k ^= 1;
+				k = (k + 1) % BATCHES;
 				b = take_empty(p, k);
 			}
 		}
@@ -450,13 +451,13 @@ static int read_all(bool *extra_leaves, lz_conn *c, int64_t bureau_id, bool stre
 		p->full[k] = false;
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
-		k ^= 1;
+		k = (k + 1) % BATCHES;
 	}
 	pthread_join(t, NULL);
 	*extra_leaves = p->extra_leaves;
 	error = p->error < 0 ? lz_error_set(p->error, NULL, "%s", p->message) : 0;
-	free(p->b[0].buf);
-	free(p->b[1].buf);
+	for (int i = 0; i < BATCHES; i++)
+		free(p->b[i].buf);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
