@@ -339,7 +339,8 @@ int lz_case_inbox_cursor(lz_case_inbox_query *q, const char *cursor) LZ_MUST_USE
  * state, outcome, reasons (refusals), received_at, due_at, decided_at — nothing
  * personal. A wrong code and an unknown receipt are the same LZ_ENOTFOUND after the
  * same work (the code is always hashed and compared). Requires LZ_PERM_CASE_LOOKUP
- * or LZ_PERM_CASE_READ.
+ * or LZ_PERM_CASE_READ. Guessing is bounded by the code's 50 bits and by the
+ * shell, which throttles lookups per client address (429) before calling this.
  */
 int lz_case_lookup(json_t **out, lz_ctx *ctx, const char *receipt_no, const char *check_code) LZ_MUST_USE;
 
