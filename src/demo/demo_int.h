@@ -39,7 +39,7 @@ extern const size_t lz_demo__ngiven_names;
 /* What the funds part loaded, for the report. */
 typedef struct {
 	int allocations, projects, files, programmes, beneficiaries, inactive;
-	int runs_approved, runs_prepared, payments_paid, persons;
+	int runs_approved, runs_prepared, payments_paid, persons, heads;
 	int64_t central_fen[2]; /* 2025, 2026 */
 	int64_t payroll_fen, projects_paid_fen;
 	char refused[1536]; /* the unfinished-project case: what was refused and why */
