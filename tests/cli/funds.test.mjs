@@ -178,3 +178,29 @@ test('payments: the refused project cannot be paid; a paid one shows its events'
   const one = JSON.parse(luzhi(['payment', 'show', String(paid[0].id)]).out)
   assert.equal(one.status, 'paid')
 })
+
+test('allocations: created down the hierarchy as the system, never beyond the parent', () => {
+  const county = items(['allocation', 'list', '--bureau', '330122', '--year', '2026'])
+    .find((a) => a.parent_id && !a.purpose.includes('直补') && !a.purpose.includes('项目'))
+  assert.ok(county)
+  const made = luzhi(['allocation', 'create', '--bureau', '330122', '--parent', String(county.id), '--year', '2026',
+    '--amount-fen', '100000', '--purpose', '2026年桐庐县移民技能培训补助'])
+  assert.equal(made.code, 0, made.err)
+  const id = Number(/allocation (\d+) created/.exec(made.out)[1])
+  const shown = JSON.parse(luzhi(['allocation', 'show', String(id)]).out)
+  assert.equal(shown.amount_fen, 100000)
+  assert.equal(shown.parent_id, county.id)
+  const after = JSON.parse(luzhi(['allocation', 'show', String(county.id)]).out)
+  assert.equal(after.children_fen, county.children_fen + 100000)
+
+  const over = luzhi(['allocation', 'create', '--bureau', '330122', '--parent', String(county.id), '--year', '2026',
+    '--amount-fen', String(after.free_fen + 1), '--purpose', '超额下达'])
+  assert.equal(over.code, 5)
+  const zero = luzhi(['allocation', 'create', '--bureau', '330122', '--parent', String(county.id), '--year', '2026',
+    '--amount-fen', '0', '--purpose', '零'])
+  assert.equal(zero.code, 6)
+  assert.match(zero.err, /\(amount_fen\)/)
+  const out = luzhi(['allocation', 'create', '--bureau', '999999', '--year', '2026', '--amount-fen', '1',
+    '--purpose', 'x'])
+  assert.equal(out.code, 4)
+})
