@@ -20,6 +20,7 @@
 typedef struct {
 	lz_test_env env;
 	lz_ctx ctx;
+	char *report; /* of the demo, in the tests that share one loaded store */
 } fixture;
 
 static int setup(void **state)
@@ -36,7 +37,29 @@ static int teardown(void **state)
 	fixture *f = *state;
 	lz_ctx_done(&f->ctx);
 	lz_test_env_teardown(&f->env);
+	free(f->report);
 	free(f);
+	return 0;
+}
+
+static char *load(lz_ctx *ctx);
+
+/* One store with the demo loaded, shared by the tests that only read it (loading
+ * takes seconds under the sanitizers, and more on PostgreSQL). */
+static int loaded_setup(void **state)
+{
+	fixture *f;
+	setup(state);
+	f = *state;
+	f->report = load(&f->ctx);
+	return 0;
+}
+
+/* Each shared test starts as the system, whoever the one before acted as. */
+static int as_system(void **state)
+{
+	fixture *f = *state;
+	lz_ctx_act_as_system(&f->ctx, "test");
 	return 0;
 }
 
@@ -83,7 +106,7 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 	fixture *f = *state;
 	lz_bureau b, parent;
 
-	free(load(&f->ctx));
+	/* (The demo was loaded once for this group of tests: see loaded_setup.) */
 
 	assert_true(count(&f->ctx, "SELECT count(*) FROM bureau") >= 15);
 	assert_true(count(&f->ctx, "SELECT count(*) FROM staff") >= 200);
@@ -147,7 +170,7 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	static const char *const logins[] = {"admin",     "director",   "clerk",     "reviewer",
 					     "finance",   "inspector",  "discipline", "ombudsman",
 					     "auditor",   "inspector.zj", "director.zj"};
-	char *report = load(&f->ctx);
+	const char *report = f->report;
 	lz_session session;
 
 	for (size_t i = 0; i < sizeof(logins) / sizeof(logins[0]); i++) {
@@ -184,7 +207,7 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	lz_bureau b;
 	assert_ok(lz_bureau_by_code(&b, &f->ctx, "330122"));
 	assert_int_equal(lz_bureau_by_code(&b, &f->ctx, "330127"), LZ_ENOTFOUND);
-	free(report);
+	lz_ctx_act_as_system(&f->ctx, "test");
 }
 
 static void test_demo__loading_twice_is_refused_and_adds_nothing(void **state)
@@ -193,7 +216,7 @@ static void test_demo__loading_twice_is_refused_and_adds_nothing(void **state)
 	char *text = NULL;
 	size_t len = 0;
 
-	free(load(&f->ctx));
+	/* (Loaded once already, by loaded_setup.) */
 	int64_t before = rows(&f->ctx);
 	FILE *report = open_memstream(&text, &len);
 	assert_int_equal(lz_demo_load(&f->ctx, PASSWORD, report), LZ_ECONFLICT);
@@ -271,7 +294,7 @@ static void test_demo__funds_verify_conserve_and_refuse_the_unfinished_project(v
 	fixture *f = *state;
 	lz_ledger_report lr;
 	lz_audit_report ar;
-	char *report = load(&f->ctx);
+	const char *report = f->report;
 
 	/* The money went through the funds module: the ledger and the audit log verify. */
 	assert_ok(lz_ledger_verify(&lr, &f->ctx, 0));
@@ -336,20 +359,23 @@ static void test_demo__funds_verify_conserve_and_refuse_the_unfinished_project(v
 	assert_int_equal(lz_payment_prepare(&id, NULL, &f->ctx, &in), LZ_ECONFLICT);
 	assert_non_null(strstr(lz_error_last()->message, "not accepted"));
 	lz_ctx_act_as_system(&f->ctx, "test");
-	free(report);
+
 }
 
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		T(test_demo__loads_a_realistic_organisation),
-		T(test_demo__logins_are_linked_and_reported),
-		T(test_demo__loading_twice_is_refused_and_adds_nothing),
+	const struct CMUnitTest shared[] = {
+		cmocka_unit_test_setup(test_demo__loads_a_realistic_organisation, as_system),
+		cmocka_unit_test_setup(test_demo__logins_are_linked_and_reported, as_system),
+		cmocka_unit_test_setup(test_demo__loading_twice_is_refused_and_adds_nothing, as_system),
+		cmocka_unit_test_setup(test_demo__funds_verify_conserve_and_refuse_the_unfinished_project, as_system),
+	};
+	const struct CMUnitTest fresh[] = {
 		T(test_demo__bad_password_writes_nothing),
 		T(test_demo__is_the_same_every_time),
-		T(test_demo__funds_verify_conserve_and_refuse_the_unfinished_project),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("test_demo (one loaded store)", shared, loaded_setup, teardown);
+	return failed + cmocka_run_group_tests_name("test_demo (fresh stores)", fresh, NULL, NULL);
 }
