@@ -575,6 +575,12 @@ int lz_payroll_get_json(json_t **out, lz_ctx *ctx, int64_t run_id)
 		json_decref(o);
 		return error;
 	}
+	json_object_set_new(
+	    o, "maker_name",
+	    json_incref(json_is_object(maker) ? json_object_get(maker, "name") : json_null()));
+	json_object_set_new(
+	    o, "approver_name",
+	    json_incref(json_is_object(approver) ? json_object_get(approver, "name") : json_null()));
 	json_object_set_new(o, "maker", maker);
 	json_object_set_new(o, "approver", approver);
 	by = json_object();

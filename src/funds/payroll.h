@@ -72,6 +72,13 @@ int lz_payroll_lines_json(json_t **out, int64_t *next_after, lz_ctx *ctx, int64_
                           int limit) LZ_MUST_USE;
 
 /*
+ * Where a payroll run's money came from (trace.c): {run (as lz_payroll_get_json),
+ * programme, chain [the allocation debited, its parent, … as lz_payment_trace_json
+ * gives them, up to the root or the actor's scope]}. Requires LZ_PERM_FUNDS_READ.
+ */
+int lz_payroll_trace_json(json_t **out, lz_ctx *ctx, int64_t run_id) LZ_MUST_USE;
+
+/*
  * A page of payroll runs of a bureau and those below (0 = the whole scope), of one
  * programme or all (0), by id (query.c): {id, bureau_id, programme_id,
  * programme_name, allocation_id, period_start, period_end, amount_fen, status,

@@ -362,7 +362,10 @@ static int payment_item(json_t **out, lz_conn *conn, lz_stmt *s)
 	json_object_set_new(o, "payee", json_string(lz_stmt_text(s, 9)));
 	json_object_set_new(o, "status", json_string(lz_payment_status_name((lz_payment_status)status)));
 	json_object_set_new(o, "maker", person_json(lz_stmt_int(s, 11), lz_stmt_text(s, 12)));
+	json_object_set_new(o, "maker_name", json_string(lz_stmt_text(s, 12)));
 	json_object_set_new(o, "approver", person_json(lz_stmt_int(s, 13), lz_stmt_text(s, 14)));
+	json_object_set_new(o, "approver_name",
+	                    lz_stmt_int(s, 13) ? json_string(lz_stmt_text(s, 14)) : json_null());
 	json_object_set_new(o, "created_at", lz_json_time(lz_stmt_int(s, 15)));
 	json_object_set_new(o, "reference", lz_json_str_or_null(lz_stmt_text_or_null(s, 16)));
 	*out = o;
@@ -463,7 +466,10 @@ static int run_item(json_t **out, lz_conn *conn, lz_stmt *s)
 	json_object_set_new(o, "approved_count", approved ? json_integer(lz_stmt_int(s, 12)) : json_null());
 	json_object_set_new(o, "approved_fen", approved ? json_integer(lz_stmt_int(s, 13)) : json_null());
 	json_object_set_new(o, "maker", person_json(lz_stmt_int(s, 14), lz_stmt_text(s, 15)));
+	json_object_set_new(o, "maker_name", json_string(lz_stmt_text(s, 15)));
 	json_object_set_new(o, "approver", person_json(lz_stmt_int(s, 16), lz_stmt_text(s, 17)));
+	json_object_set_new(o, "approver_name",
+	                    lz_stmt_int(s, 16) ? json_string(lz_stmt_text(s, 17)) : json_null());
 	json_object_set_new(o, "created_at", lz_json_time(lz_stmt_int(s, 18)));
 	json_object_set_new(o, "approved_at", approved ? lz_json_time(lz_stmt_int(s, 19)) : json_null());
 	*out = o;

@@ -22,6 +22,8 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "funds/beneficiary.h"
+#include "funds/payroll.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -299,6 +301,28 @@ done:
 	json_decref(signatures);
 	json_decref(chain);
 	return error;
+}
+
+/* ================================================================ a payroll run */
+
+int lz_payroll_trace_json(json_t **out, lz_ctx *ctx, int64_t run_id)
+{
+	lz_programme prog;
+	lz_conn *conn;
+	json_t *run = NULL, *chain = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = lz_payroll_get_json(&run, ctx, run_id)) < 0 || (error = lz_ctx_conn(&conn, ctx)) < 0 ||
+	    (error = lz_programme_get(&prog, ctx, json_integer_value(json_object_get(run, "programme_id")))) <
+	        0 ||
+	    (error = chain_json(&chain, ctx, conn,
+	                        json_integer_value(json_object_get(run, "allocation_id")))) < 0) {
+		json_decref(run);
+		return error;
+	}
+	*out = json_pack("{so so so}", "run", run, "programme", lz_programme_json(&prog), "chain", chain);
+	return 0;
 }
 
 /* ================================================================ an allocation */

@@ -14,6 +14,7 @@
  *	POST /api/v1/payroll-runs                {programme_id, period_start, period_end, allocation_id}
  *	GET  /api/v1/payroll-runs/{id}           the summary: count, total, exclusions, maker, approver
  *	GET  /api/v1/payroll-runs/{id}/lines     ?after=&limit=
+ *	GET  /api/v1/payroll-runs/{id}/trace     the run, its programme, the chain of allocations
  *	POST /api/v1/payroll-runs/{id}/approve   {}
  *
  * Only JSON types are read here; lengths, formats (GB 11643, dates), scope, rights
@@ -254,6 +255,19 @@ int api_payroll_lines(lz_reply *out, lz_req *r)
 	    (error = lz_payroll_lines_json(&items, &next, &r->ctx, id, after, limit)) < 0)
 		return error;
 	lz_http__json(out, 200, lz_http__list(items, next));
+	return 0;
+}
+
+int api_payroll_trace(lz_reply *out, lz_req *r)
+{
+	json_t *t;
+	int64_t id;
+	int error;
+
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_payroll_trace_json(&t, &r->ctx, id)) < 0)
+		return error;
+	lz_http__json(out, 200, t);
 	return 0;
 }
 

@@ -210,6 +210,15 @@ test('payroll: prepared with exclusions and their reasons, approved by another p
   assertError(await c.get(`/api/v1/payroll-runs/${run.id}`, { token: director.token }), 404, 'not_found')
   assert.equal((await c.get(`/api/v1/payroll-runs?programme_id=${programme.id}`, { token: director.token })).json.items.length, 0)
 
+  // The run's trace: its programme and the allocation it was paid from.
+  const rt = await c.get(`/api/v1/payroll-runs/${run.id}/trace`, { token: clerk.token })
+  assert.equal(rt.status, 200, rt.text)
+  assert.equal(rt.json.run.id, run.id)
+  assert.equal(rt.json.run.approver_name, '复核人丁')
+  assert.equal(rt.json.programme.id, programme.id)
+  assert.deepEqual(rt.json.chain.map((a) => [a.id, a.bureau_code, a.from_above]), [[allocation.id, '330122', false]])
+  assertError(await c.get(`/api/v1/payroll-runs/${run.id}/trace`, { token: director.token }), 404, 'not_found')
+
   // The allocation's trace counts the run as spent, conserved.
   const t = (await c.get(`/api/v1/allocations/${allocation.id}/trace`, { token: finance.token })).json
   assert.equal(t.conserved, true)

@@ -257,6 +257,7 @@ test('payment: prepared once under its key, approved by a third person, paid', a
   assert.equal(row.reference, 'ICBC-2026-000123')
   assert.equal(row.approver.name, '复核人丙')
   assert.equal(row.approver.staff_id, checker.staff.id)
+  assert.equal(row.approver_name, '复核人丙')
   assert.equal(typeof row.maker.name, 'string')
   assert.equal((await c.get(`/api/v1/payments?project_id=${project.id}&status=prepared`, { token: clerk.token }))
     .json.items.length, 0)

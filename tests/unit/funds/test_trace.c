@@ -412,6 +412,29 @@ static void test_trace__scope_and_rights(void **state)
 	expect_error(lz_payment_trace_json(&t, &f->ctx, 999999), LZ_ENOTFOUND, NULL);
 }
 
+static void test_trace__deep_trees_are_cut_and_say_so(void **state)
+{
+	fixture *f = *state;
+	int64_t parent = f->line, ids[LZ_TRACE_DEPTH_MAX + 2];
+	json_t *t, *n;
+	int depth = 0;
+
+	/* Budget lines within lines, deeper than a trace expands. */
+	for (int i = 0; i < LZ_TRACE_DEPTH_MAX + 2; i++)
+		parent = ids[i] = make_allocation(f, f->a11, parent, 1000 - i);
+	t = trace(f, f->alloc_county);
+	assert_true(json_is_true(json_object_get(t, "truncated")));
+	assert_true(json_is_true(json_object_get(t, "conserved")));
+	for (n = t; json_array_size(json_object_get(n, "children")); depth++)
+		n = json_array_get(json_object_get(n, "children"), 0);
+	assert_int_equal(depth, LZ_TRACE_DEPTH_MAX);
+	assert_null(node_of(t, ids[LZ_TRACE_DEPTH_MAX + 1]));
+	/* The last one shown still has its exact totals, its children counted. */
+	assert_int_equal(jint(json_object_get(n, "totals"), "children_fen"),
+	                 jint(json_object_get(n, "allocation"), "children_fen"));
+	json_decref(t);
+}
+
 /* ---------------------------------------------------------------- payment traces */
 
 static void test_trace__a_payment_leads_back_to_its_acceptance_and_source(void **state)
@@ -444,6 +467,16 @@ static void test_trace__a_payment_leads_back_to_its_acceptance_and_source(void *
 	                    "100000");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(chain, 4), "source")),
 	                    "中央财政");
+	json_decref(t);
+
+	/* A payroll run's chain starts at the allocation it was paid from. */
+	assert_ok(lz_payroll_trace_json(&t, &f->ctx, f->run));
+	chain = json_object_get(t, "chain");
+	assert_int_equal(json_array_size(chain), 4);
+	assert_int_equal(jint(json_array_get(chain, 0), "id"), f->alloc_county);
+	assert_int_equal(jint(json_object_get(t, "programme"), "id"), f->programme);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(t, "run"), "approver_name")),
+	                    "checker");
 	json_decref(t);
 
 	/* In the county, the chain ends at the county: the money came from above. */
@@ -520,6 +553,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_trace__a_row_altered_directly_is_a_mismatch, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_trace__scope_and_rights, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trace__deep_trees_are_cut_and_say_so, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trace__a_payment_leads_back_to_its_acceptance_and_source,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trace__lists_are_scoped_and_filtered, setup, teardown),
