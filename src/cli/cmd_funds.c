@@ -894,15 +894,19 @@ static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb
 	for (const verb_entry *e = verbs; verb && e->verb && !v; e++)
 		if (strcmp(e->verb, verb) == 0)
 			v = e;
-	if (!v)
-		return lz_error_set(LZ_EINVALID, NULL, "%s '%s %s'; see 'luzhi %s --help'",
-		                    verb ? "unknown command" : "give a command:", cmd->name,
-		                    verb ? verb : "…", cmd->name);
-	if (args->nwords - 1 < v->words)
-		return lz_error_set(LZ_EINVALID, NULL, "usage: luzhi %s %s", cmd->name, v->usage);
-	if (args->nwords - 1 > v->words)
-		return lz_error_set(LZ_EINVALID, NULL, "too many arguments; usage: luzhi %s %s", cmd->name,
-		                    v->usage);
+	/* A wrong verb or number of words is a usage error (exit 2), as in main.c. */
+	if (!v) {
+		lz_cli_fail(lz_error_set(LZ_EINVALID, NULL, "%s '%s %s'; see 'luzhi %s --help'",
+		                         verb ? "unknown command" : "give a command:", cmd->name,
+		                         verb ? verb : "…", cmd->name));
+		return 2;
+	}
+	if (args->nwords - 1 != v->words) {
+		lz_cli_fail(lz_error_set(LZ_EINVALID, NULL, "%susage: luzhi %s %s",
+		                         args->nwords - 1 > v->words ? "too many arguments; " : "", cmd->name,
+		                         v->usage));
+		return 2;
+	}
 
 	memset(&s, 0, sizeof(s));
 	s.cmd = cmd;
