@@ -140,6 +140,7 @@ typedef struct lz_req {
 
 	int status; /* of the queued answer, for the access log */
 	size_t bytes;
+	int retry_after; /* seconds, set by a throttled handler: overrides the error table's */
 } lz_req;
 
 typedef int (*lz_handler)(lz_reply *out, lz_req *r);
@@ -151,6 +152,22 @@ struct lz_route {
 	unsigned flags;
 };
 
+/* ---------------------------------------------------------------- throttle.c */
+
+/*
+ * A per-address token bucket table of fixed size (bounded memory, whatever the
+ * number of clients): 'rate_per_min' tokens a minute up to 'burst'. Thread-safe.
+ */
+typedef struct lz_throttle lz_throttle;
+
+/* A table configured from the environment: ENV_PREFIX_PER_MIN and ENV_PREFIX_BURST
+ * override the defaults given. Aborts when memory runs out, like lz_xmalloc. */
+lz_throttle *lz_throttle_new(const char *name, const char *env_prefix, double per_min, double burst);
+void lz_throttle_free(lz_throttle *t);
+/* Takes one token for 'address'. 0, or LZ_ETHROTTLED with *retry_after the seconds
+ * until a token is back. */
+int lz_throttle_take(lz_throttle *t, const char *address, int *retry_after) LZ_MUST_USE;
+
 /* The server of a running lz_http_serve. Read-only once started, but for the counters. */
 struct lz_server {
 	const lz_app *app;
@@ -160,7 +177,12 @@ struct lz_server {
 	atomic_bool stopping; /* a signal came: answers close their connection */
 	char *health;         /* the health reply, built once */
 	size_t health_len;
+	lz_throttle *public_lookup; /* /public/v1 reads: status lookups, published figures */
+	lz_throttle *public_submit; /* /public/v1 writes: applications, complaints, assistance */
 };
+
+/* The body limit of /public/v1 routes, whatever the server's. */
+#define LZ_HTTP_PUBLIC_BODY_LIMIT (16u * 1024u)
 
 /* ---------------------------------------------------------------- handlers (routes.def) */
 
@@ -233,7 +255,8 @@ int lz_http__session(lz_req *r) LZ_MUST_USE;
 
 /* ---------------------------------------------------------------- static.c */
 
-/* Serves the console: the embedded file at r->path, else index.html. */
+/* Serves the console: the embedded file at r->path, else index.html; the public
+ * portal's paths (/portal, /portal/…) get portal.html (404 when it is not built in). */
 int lz_http__static(lz_reply *out, lz_req *r) LZ_MUST_USE;
 
 #endif

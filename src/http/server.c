@@ -298,6 +298,8 @@ static enum MHD_Result dispatch(lz_req *r)
 		lz_http__error(&rep, r, error);
 		if (error == LZ_HTTP_EMETHOD)
 			rep.allow = allow;
+		if (error == LZ_ETHROTTLED && r->retry_after > 0)
+			rep.retry_after = r->retry_after;
 	}
 	return answer(r, &rep);
 }
@@ -322,6 +324,9 @@ static size_t body_limit_of(lz_req *r, const char *url, const char *method)
 {
 	char allow[64];
 	size_t limit = r->srv->opts.body_limit;
+
+	if (under(url, "/public") && limit > LZ_HTTP_PUBLIC_BODY_LIMIT)
+		limit = LZ_HTTP_PUBLIC_BODY_LIMIT;
 
 	if (is_api(url) && lz_http__route(r, method, url, allow, sizeof(allow)) == 0 &&
 	    (r->route->flags & LZ_ROUTE_RAW) &&
@@ -419,6 +424,34 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	lz_log(LZ_LOG_WARN, NULL, "http: %s", line);
 }
 
+/* ---------------------------------------------------------------- the test clock */
+
+/*
+ * For tests only: when LUZHI_TEST_NOW_FILE names a file, the server's clock is the
+ * wall clock plus the number of seconds that file holds (read on every reading; a
+ * missing or empty file is 0), so that an API test can let days pass for the
+ * clocks of cases. Never set it in production: every deadline follows the file.
+ */
+typedef struct {
+	lz_clock base; /* first: the domain sees an lz_clock */
+	char path[512];
+} test_clock;
+
+static int64_t test_clock_now(const lz_clock *self)
+{
+	const test_clock *tc = (const test_clock *)self;
+	char text[32] = "";
+	FILE *f = fopen(tc->path, "r");
+	long long offset = 0;
+
+	if (f) {
+		if (fgets(text, sizeof(text), f))
+			offset = strtoll(text, NULL, 10);
+		fclose(f);
+	}
+	return (int64_t)time(NULL) + (int64_t)offset;
+}
+
 /* ---------------------------------------------------------------- start and stop */
 
 /*
@@ -501,6 +534,9 @@ static char *health_reply(size_t *len)
 int lz_http_serve(const lz_app *app, const lz_http_opts *opts)
 {
 	lz_server srv = {.app = app, .opts = *opts};
+	const char *test_now = getenv("LUZHI_TEST_NOW_FILE");
+	test_clock tclock = {.base = {.now = test_clock_now}};
+	lz_app tapp;
 	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	sigset_t stop, old;
 	MHD_socket quiesced = MHD_INVALID_SOCKET;
@@ -516,6 +552,16 @@ int lz_http_serve(const lz_app *app, const lz_http_opts *opts)
 	atomic_init(&srv.in_flight, 0);
 	atomic_init(&srv.stopping, false);
 	srv.health = health_reply(&srv.health_len);
+	srv.public_lookup = lz_throttle_new("lookup", "LUZHI_PUBLIC_LOOKUP", 60, 20);
+	srv.public_submit = lz_throttle_new("submit", "LUZHI_PUBLIC_SUBMIT", 2, 5);
+	if (test_now && *test_now) {
+		snprintf(tclock.path, sizeof(tclock.path), "%s", test_now);
+		tapp = *app;
+		tapp.clock = &tclock.base;
+		srv.app = &tapp;
+		lz_log(LZ_LOG_WARN, NULL, "LUZHI_TEST_NOW_FILE is set: the clock follows %s (for tests only)",
+		       test_now);
+	}
 
 	/* Block the stop signals before libmicrohttpd starts its threads, which inherit the mask. */
 	sigemptyset(&stop);
@@ -557,5 +603,7 @@ done:
 	if (masked)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(srv.health);
+	lz_throttle_free(srv.public_lookup);
+	lz_throttle_free(srv.public_submit);
 	return error;
 }

@@ -5,6 +5,10 @@
  * /assets/, where a missing file is a plain 404: Vite's hashed bundles are never
  * guessed, and an HTML page in place of a script only confuses the browser.
  *
+ * The public portal is a second entry of the same build: /portal and every path
+ * below it that names no file get portal.html, never the console (a 404 while the
+ * portal is not built in).
+ *
  * Files under /assets/ carry a content hash in their names, so they may be cached for
  * good; index.html must be revalidated, so that a new release is picked up.
  */
@@ -38,6 +42,7 @@ static const struct {
 };
 
 #define ASSETS "/assets/"
+#define PORTAL "/portal"
 #define CACHE_FOREVER "public, max-age=31536000, immutable"
 
 static const char *type_of(const char *path)
@@ -58,6 +63,13 @@ static const lz_embedded *find(const char *rel)
 	return NULL;
 }
 
+/* True for /portal and the paths below it: the public portal's own router. */
+static bool is_portal(const char *path)
+{
+	return strncmp(path, PORTAL, sizeof(PORTAL) - 1) == 0 &&
+	       (path[sizeof(PORTAL) - 1] == '\0' || path[sizeof(PORTAL) - 1] == '/');
+}
+
 int lz_http__static(lz_reply *out, lz_req *r)
 {
 	bool asset = strncmp(r->path, ASSETS, sizeof(ASSETS) - 1) == 0;
@@ -65,6 +77,8 @@ int lz_http__static(lz_reply *out, lz_req *r)
 
 	if (!f && asset)
 		return lz_error_set(LZ_ENOTFOUND, NULL, "no such file: %.200s", r->path);
+	if (!f && is_portal(r->path) && !(f = find("portal.html")))
+		return lz_error_set(LZ_ENOTFOUND, NULL, "the public portal is not built into this binary");
 	if (!f && !(f = find("index.html")))
 		return lz_error_set(LZ_ENOTFOUND, NULL, "the console is not built into this binary");
 	out->status = 200;

@@ -1,0 +1,237 @@
+/*
+ * api_public.c — the public portal's API, /public/v1: no account, the public actor
+ * (lz_auth_act_as_public) for every call, so the cases module grants exactly what
+ * the public may do.
+ *
+ *	GET  /public/v1/languages               the portal's languages (name in itself, dir)
+ *	GET  /public/v1/case-types              ?bureau_id= : active types, every language
+ *	GET  /public/v1/processing-times        ?bureau_id=&type_id=&from=&to= : published
+ *	                                        figures, no drill-down
+ *	POST /public/v1/applications            an online application → {receipt, check_code}
+ *	GET  /public/v1/cases/{receipt}?code=   the status: nothing personal
+ *	POST /public/v1/complaints              complaint.h's fields (a case by receipt + code)
+ *	POST /public/v1/assistance-requests     {receipt, code, reason}
+ *
+ * Throttling (throttle.c): every public call but languages spends a token of its
+ * client address — reads from the lookup table, writes from the stricter submit
+ * table — before any work, so a flood gets 429 with Retry-After and costs nothing.
+ * The shell bounds public bodies to LZ_HTTP_PUBLIC_BODY_LIMIT (413).
+ *
+ * A status lookup with a wrong check code and one with an unknown receipt number do
+ * the same work in the module and answer the same 404 body here: the message is the
+ * same fixed text for both, whatever the module's says.
+ *
+ * Error messages are in zh-CN by default and English for a request that prefers
+ * English — or any of the portal's other languages: a visitor reading the portal in
+ * Russian is better served by English than by Chinese.
+ */
+#include "http/http_int.h"
+
+#include "base/json.h"
+#include "cases/assistance.h"
+#include "cases/cases.h"
+#include "cases/complaint.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+/* The portal's languages, in the order the picker shows them; the catalogue of
+ * web/ has one file per tag. */
+static const struct {
+	const char *tag, *name, *dir;
+} languages[] = {
+    {"zh-CN", "简体中文", "ltr"}, {"en", "English", "ltr"},    {"ru", "Русский", "ltr"},
+    {"ja", "日本語", "ltr"},      {"ko", "한국어", "ltr"},     {"vi", "Tiếng Việt", "ltr"},
+    {"fr", "Français", "ltr"},    {"ar", "العربية", "rtl"},
+};
+
+#define STATS_PERIOD (365 * 86400)
+
+/*
+ * True when an Accept-Language header names a language and none of its items is
+ * Chinese ("ru", "fr-CA,en;q=0.5"); "*" and headers that include zh are false.
+ */
+static bool prefers_foreign(const char *al)
+{
+	bool named = false;
+
+	while (*al) {
+		size_t n = strcspn(al, ",");
+		const char *tag = al;
+		while (tag < al + n && *tag == ' ')
+			tag++;
+		if (tag < al + n && ((*tag | 0x20) >= 'a' && (*tag | 0x20) <= 'z')) {
+			if ((tag[0] | 0x20) == 'z' && tag + 1 < al + n && (tag[1] | 0x20) == 'h')
+				return false;
+			named = true;
+		}
+		al += n + (al[n] == ',');
+	}
+	return named;
+}
+
+/*
+ * Starts every public call: the public actor, the language of its errors, and a
+ * token from 'bucket' (NULL: none taken).
+ */
+static int public_begin(lz_req *r, lz_throttle *bucket)
+{
+	const char *al = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+
+	lz_auth_act_as_public(&r->ctx);
+	/* A visitor who asks for no Chinese gets English rather than the zh-CN default. */
+	if (al && prefers_foreign(al))
+		r->lang = LZ_LANG_EN;
+	if (bucket)
+		return lz_throttle_take(bucket, r->address, &r->retry_after);
+	return 0;
+}
+
+int api_public_languages(lz_reply *out, lz_req *r)
+{
+	json_t *items = json_array();
+	int error;
+
+	if ((error = public_begin(r, NULL)) < 0) {
+		json_decref(items);
+		return error;
+	}
+	for (size_t i = 0; i < sizeof(languages) / sizeof(languages[0]); i++)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "tag", languages[i].tag, "name",
+		                                       languages[i].name, "dir", languages[i].dir));
+	lz_http__json(out, 200, json_pack("{s:o,s:s}", "items", items, "default", "zh-CN"));
+	out->cache_control = "public, max-age=3600";
+	return 0;
+}
+
+int api_public_case_types(lz_reply *out, lz_req *r)
+{
+	json_t *items;
+	int64_t bureau_id;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_lookup)) < 0 ||
+	    (error = lz_http__query_id(&bureau_id, r, "bureau_id")) < 0)
+		return error;
+	if (!bureau_id)
+		return lz_error_set(LZ_EINVALID, "bureau_id", "bureau_id is required");
+	if ((error = lz_case_type_list(&items, &r->ctx, bureau_id, true)) < 0)
+		return error;
+	lz_http__json(out, 200, lz_http__list(items, 0));
+	return 0;
+}
+
+int api_public_processing_times(lz_reply *out, lz_req *r)
+{
+	lz_case_stats_query q = {0};
+	json_t *stats;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_lookup)) < 0 ||
+	    (error = lz_http__query_id(&q.bureau_id, r, "bureau_id")) < 0 ||
+	    (error = lz_http__query_id(&q.type_id, r, "type_id")) < 0 ||
+	    (error = lz_http__query_time(&q.from, r, "from")) < 0 || (error = lz_http__query_time(&q.to, r, "to")) < 0)
+		return error;
+	if (!q.to)
+		q.to = lz_ctx_now(&r->ctx) + 1;
+	if (!q.from)
+		q.from = q.to - STATS_PERIOD;
+	if (q.from >= q.to)
+		return lz_error_set(LZ_EINVALID, "from", "from must be before to");
+	if ((error = lz_case_stats(&stats, &r->ctx, &q)) < 0)
+		return error;
+	lz_http__json(out, 200, stats);
+	return 0;
+}
+
+int api_public_apply(lz_reply *out, lz_req *r)
+{
+	lz_case_input in;
+	lz_case_receipt rc;
+	json_t *body = NULL;
+	char due[21];
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_submit)) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_case_input_from_json(&in, body)) < 0)
+		goto done;
+	if (!in.channel)
+		in.channel = "online";
+	if ((error = lz_case_receive(&rc, &r->ctx, &in)) < 0)
+		goto done;
+	lz_time_format(due, rc.due_at);
+	out->location = lz_pool_printf(r->ctx.pool, "/public/v1/cases/%s", rc.receipt_no);
+	/* Shown once: only a keyed hash of the check code is stored. */
+	lz_http__json(out, 201,
+	              json_pack("{s:s,s:s,s:s}", "receipt", rc.receipt_no, "check_code", rc.check_code, "due_at",
+	                        due));
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_public_case_status(lz_reply *out, lz_req *r)
+{
+	const char *code = lz_http__query(r, "code");
+	json_t *status;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_lookup)) < 0)
+		return error;
+	/* No code is a wrong code: the module still does the whole lookup. */
+	if ((error = lz_case_lookup(&status, &r->ctx, lz_http__param(r, "receipt"), code ? code : "")) < 0) {
+		if (error == LZ_ENOTFOUND)
+			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+		return error;
+	}
+	lz_http__json(out, 200, status);
+	return 0;
+}
+
+int api_public_complaint(lz_reply *out, lz_req *r)
+{
+	lz_complaint_input in;
+	lz_complaint_receipt rc;
+	json_t *body = NULL;
+	char due[21];
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_submit)) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_complaint_input_from_json(&in, body)) < 0)
+		goto done;
+	if ((error = lz_complaint_file(&rc, &r->ctx, &in)) < 0) {
+		if (error == LZ_ENOTFOUND && in.receipt_no)
+			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+		goto done;
+	}
+	lz_time_format(due, rc.due_at);
+	lz_http__json(out, 201, json_pack("{s:I,s:s}", "id", (json_int_t)rc.id, "due_at", due));
+done:
+	json_decref(body);
+	return error;
+}
+
+int api_public_assistance(lz_reply *out, lz_req *r)
+{
+	static const char *const known[] = {"receipt", "code", "reason", NULL};
+	json_t *body = NULL;
+	const char *receipt, *code, *reason;
+	int64_t id;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_submit)) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	    (error = lz_json_only(body, known)) < 0 ||
+	    (error = lz_json_str(&receipt, body, "receipt", true, LZ_CASE_RECEIPT_MAX)) < 0 ||
+	    (error = lz_json_str(&code, body, "code", true, 32)) < 0 ||
+	    (error = lz_json_str(&reason, body, "reason", true, LZ_HTTP_ANY_LEN)) < 0)
+		goto done;
+	if ((error = lz_assistance_ask(&id, &r->ctx, receipt, code, reason)) < 0) {
+		if (error == LZ_ENOTFOUND)
+			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+		goto done;
+	}
+	lz_http__json(out, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "received"));
+done:
+	json_decref(body);
+	return error;
+}
