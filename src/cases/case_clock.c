@@ -214,7 +214,12 @@ done:
 
 int lz_case__store_derived(lz_conn *conn, const lz_case__row *c, const lz_case_derived *d, int64_t now)
 {
-	return lz_exec_int(NULL, conn, lz_case__sql[Q_CASE_DERIVED], false, "iiIiiiiiIIIiii",
+	/* clock_seconds is NULL while the case is open, and a number once decided — 0
+	 * included (decided within a second, or outside working hours on a working
+	 * clock): 'I' would store that 0 as NULL, and the drill-downs that compare it
+	 * with the target would lose the case the statistics count. */
+	return lz_exec_int(NULL, conn, lz_case__sql[Q_CASE_DERIVED], false,
+	                   d->decided_at ? "iiIiiiiiIiIiii" : "iiIiiiiiIIIiii",
 	                   (int64_t)d->state, (int64_t)d->outcome, d->assignee_staff_id,
 	                   (int64_t)(d->state < LZ_CASE_DECIDED), d->clock_used, d->clock_mark,
 	                   (int64_t)d->paused, d->due_at, d->decided_at, d->decided_at ? d->clock_seconds : 0,
