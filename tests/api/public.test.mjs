@@ -1,0 +1,183 @@
+// The public portal's API, /public/v1, with no account: the languages, the active
+// case types of a bureau, published processing times, an online application (201
+// with the receipt number and the check code, shown once), a status lookup that
+// shows nothing personal, and a wrong check code that reads exactly like an
+// unknown receipt number. Then the refusals: an unknown case type (422 naming it),
+// an oversized body (413), and floods of lookups and of submissions (429 with
+// Retry-After). The portal's pages are served as their own entry, never as the
+// console. Each test speaks from its own client address (X-Real-IP, trusted from
+// loopback only), so the per-address buckets of one test do not drain another's.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+
+import { startServer } from '../lib/server.mjs'
+import { assertError, client } from './client.mjs'
+
+const ID_NUMBER = '11010519491231002X'
+const LOOKUP_BURST = 30
+const SUBMIT_BURST = 6
+
+let srv, c, admin, tonglu, type, hidden, receipt
+
+const from = (ip, opts = {}) => ({ ...opts, headers: { 'x-real-ip': ip, ...(opts.headers ?? {}) } })
+const lookup = (rcpt, code, ip = '198.51.100.1') =>
+  c.get(`/public/v1/cases/${encodeURIComponent(rcpt)}?code=${encodeURIComponent(code)}`, from(ip, { lang: 'en' }))
+
+before(async () => {
+  process.env.LUZHI_PUBLIC_LOOKUP_BURST = String(LOOKUP_BURST)
+  process.env.LUZHI_PUBLIC_SUBMIT_BURST = String(SUBMIT_BURST)
+  srv = await startServer()
+  delete process.env.LUZHI_PUBLIC_LOOKUP_BURST
+  delete process.env.LUZHI_PUBLIC_SUBMIT_BURST
+  c = client(srv.url)
+  admin = await c.signIn('admin')
+  tonglu = (await c.get('/api/v1/bureaus/330122', { token: admin.token })).json
+  let r = await c.post('/api/v1/case-types', {
+    bureau_id: tonglu.id, code: 'portal_visa', sla_hours: 72, clock_kind: 'elapsed',
+    names: { 'zh-CN': '签证延期', en: 'Visa extension', ru: 'Продление визы', ar: 'تمديد التأشيرة' },
+    materials: ['护照', '照片'],
+  }, { token: admin.token })
+  assert.equal(r.status, 201, r.text)
+  type = r.json
+  r = await c.post('/api/v1/case-types', {
+    bureau_id: tonglu.id, code: 'portal_hidden', sla_hours: 8, clock_kind: 'elapsed', active: false,
+    names: { 'zh-CN': '停办事项' },
+  }, { token: admin.token })
+  assert.equal(r.status, 201, r.text)
+  hidden = r.json
+})
+after(() => srv?.stop())
+
+test('languages: eight, each named in itself, one right-to-left', async () => {
+  const r = await c.get('/public/v1/languages')
+  assert.equal(r.status, 200, r.text)
+  const tags = r.json.items.map((l) => l.tag)
+  assert.deepEqual(tags, ['zh-CN', 'en', 'ru', 'ja', 'ko', 'vi', 'fr', 'ar'])
+  const byTag = Object.fromEntries(r.json.items.map((l) => [l.tag, l]))
+  assert.equal(byTag.ar.dir, 'rtl')
+  assert.equal(byTag.ar.name, 'العربية')
+  assert.equal(byTag['zh-CN'].name, '简体中文')
+  assert.ok(r.json.items.filter((l) => l.dir === 'ltr').length === 7)
+})
+
+test('case types: the active ones, in every language, with materials and target', async () => {
+  let r = await c.get(`/public/v1/case-types?bureau_id=${tonglu.id}`, from('198.51.100.2'))
+  assert.equal(r.status, 200, r.text)
+  const t = r.json.items.find((x) => x.id === type.id)
+  assert.ok(t, r.text)
+  assert.equal(t.names.ru, 'Продление визы')
+  assert.deepEqual(t.materials, ['护照', '照片'])
+  assert.equal(t.sla_hours, 72)
+  assert.ok(!r.json.items.some((x) => x.id === hidden.id), 'inactive types are not shown')
+  r = await c.get('/public/v1/case-types', from('198.51.100.2'))
+  assertError(r, 422, 'invalid_field', 'bureau_id')
+})
+
+test('apply online → 201 with receipt and check code; the lookup shows nothing personal', async () => {
+  let r = await c.post('/public/v1/applications', { type_id: type.id, name: 'John Smith', id_number: 'E12345678',
+    phone: '+86 138 0013 8000', email: 'john@example.org', summary: 'Extend my visa' }, from('198.51.100.3', { lang: 'en' }))
+  assert.equal(r.status, 201, r.text)
+  assert.match(r.json.receipt, /^330122-\d{8}-\d{4}$/)
+  assert.match(r.json.check_code, /^[A-Za-z0-9]{10}$/)
+  receipt = r.json
+
+  r = await lookup(receipt.receipt, receipt.check_code)
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.state, 'received')
+  assert.equal(r.json.type_id, type.id)
+  assert.ok(r.json.received_at && r.json.due_at, r.text)
+  for (const secret of ['John', 'Smith', 'E12345678', '138', 'example.org', 'Extend', receipt.check_code])
+    assert.ok(!r.text.includes(secret), `the status does not show ${secret}`)
+
+  // The staff see it arrive, online.
+  const staff = await c.get('/api/v1/inbox', { token: admin.token })
+  assert.equal(staff.status, 200)
+})
+
+test('a wrong check code and an unknown receipt number answer the same 404', async () => {
+  const wrongCode = await lookup(receipt.receipt, 'ABCDEFGHJK')
+  const wrongReceipt = await lookup('330122-20000101-9999', receipt.check_code)
+  const noCode = await c.get(`/public/v1/cases/${receipt.receipt}`, from('198.51.100.1'))
+  assertError(wrongCode, 404, 'not_found', null)
+  assert.equal(wrongCode.text, wrongReceipt.text, 'identical bodies')
+  assert.equal(noCode.status, 404)
+  const zh = await c.get(`/public/v1/cases/${receipt.receipt}?code=XXXXXXXXXX`, from('198.51.100.1'))
+  const ru = await c.get(`/public/v1/cases/${receipt.receipt}?code=XXXXXXXXXX`, from('198.51.100.1', { lang: 'ru' }))
+  assert.match(zh.json.error.message, /[\u4e00-\u9fff]/, 'zh-CN by default')
+  assert.equal(ru.json.error.message, wrongCode.json.error.message, 'other languages fall back to English')
+})
+
+test('published processing times, without drill-down', async () => {
+  const r = await c.get(`/public/v1/processing-times?bureau_id=${tonglu.id}`, from('198.51.100.4'))
+  assert.equal(r.status, 200, r.text)
+  assert.ok(r.json.total, r.text)
+  assert.ok(!/case_id|drill_down/.test(r.text), 'no drill-down for the public')
+  const staffOnly = await c.get(`/api/v1/processing-times/cases?figure=decided`)
+  assert.equal(staffOnly.status, 401)
+})
+
+test('a complaint and an assistance request from the portal', async () => {
+  const ip = '198.51.100.5'
+  let r = await c.post('/public/v1/complaints', { category: 'delay', receipt_no: receipt.receipt, check_code: receipt.check_code,
+    description: 'No answer after a week' }, from(ip))
+  assert.equal(r.status, 201, r.text)
+  assert.ok(r.json.id > 0 && r.json.due_at)
+  r = await c.post('/public/v1/assistance-requests', { receipt: receipt.receipt, code: receipt.check_code, reason: 'late' },
+    from(ip, { lang: 'en' }))
+  assertError(r, 409, 'conflict') // still within its target
+  assert.match(r.json.error.message, /target|remain|due/i)
+  r = await c.post('/public/v1/assistance-requests', { receipt: receipt.receipt, code: 'ABCDEFGHJK', reason: 'late' }, from(ip))
+  assertError(r, 404, 'not_found')
+})
+
+test('bad input: an unknown case type (422), an oversized body (413), a staff channel (422)', async () => {
+  const ip = '198.51.100.6'
+  let r = await c.post('/public/v1/applications', { type_id: 987654321, name: 'A', id_number: 'E1234567' }, from(ip))
+  assertError(r, 422, 'invalid_field', 'type_id')
+  r = await c.post('/public/v1/applications', { type_id: hidden.id, name: 'A', id_number: 'E1234567' }, from(ip))
+  assertError(r, 422, 'invalid_field', 'type_id')
+  r = await c.post('/public/v1/applications', { type_id: type.id, channel: 'window', name: 'A', id_number: 'E1234567' }, from(ip))
+  assertError(r, 422, 'invalid_field', 'channel')
+  r = await c.post('/public/v1/applications', { type_id: type.id, name: 'A', id_number: 'E1234567', summary: 'x'.repeat(17 * 1024) },
+    from('198.51.100.60'))
+  assertError(r, 413, 'too_large')
+})
+
+test('a flood of lookups, then of submissions, is throttled with Retry-After', async () => {
+  let throttled = null
+  for (let i = 0; i < LOOKUP_BURST + 5 && !throttled; i++) {
+    const r = await lookup(receipt.receipt, receipt.check_code, '203.0.113.7')
+    if (r.status === 429) throttled = r
+    else assert.equal(r.status, 200, r.text)
+  }
+  assert.ok(throttled, 'lookups are throttled')
+  assertError(throttled, 429, 'throttled')
+  assert.ok(Number(throttled.headers.get('retry-after')) >= 1, 'Retry-After')
+  assert.ok(Number(throttled.headers.get('retry-after')) <= 60)
+  // Another address is not affected.
+  assert.equal((await lookup(receipt.receipt, receipt.check_code, '203.0.113.8')).status, 200)
+
+  throttled = null
+  for (let i = 0; i < SUBMIT_BURST + 3 && !throttled; i++) {
+    const r = await c.post('/public/v1/complaints', { category: 'other', bureau_id: tonglu.id, description: `flood ${i}` },
+      from('203.0.113.9'))
+    if (r.status === 429) throttled = r
+    else assert.equal(r.status, 201, r.text)
+  }
+  assert.ok(throttled, 'submissions are throttled')
+  assertError(throttled, 429, 'throttled')
+  assert.ok(Number(throttled.headers.get('retry-after')) >= 1)
+})
+
+test('the portal is its own entry: /portal answers portal.html or 404, never the console', async () => {
+  const console_ = await c.get('/')
+  for (const p of ['/portal', '/portal/', '/portal/status/330122-20260101-0001']) {
+    const r = await c.get(p)
+    assert.ok(r.status === 200 || r.status === 404, `${p}: ${r.status}`)
+    if (r.status === 200) {
+      assert.match(r.headers.get('content-type'), /text\/html/)
+      assert.notEqual(r.text, console_.text, `${p} is not the console`)
+    }
+  }
+  assert.equal((await c.get('/portalx')).text, console_.text, 'a path that only starts with /portal is the console')
+})
