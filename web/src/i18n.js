@@ -7,6 +7,9 @@ import zhCnElement from 'element-plus/es/locale/lang/zh-cn'
 import enElement from 'element-plus/es/locale/lang/en'
 import zhCN from './locales/zh-CN.json'
 import en from './locales/en.json'
+// The cases module's texts (办件) are kept in their own files.
+import casesZhCN from './locales/cases.zh-CN.json'
+import casesEn from './locales/cases.en.json'
 import { setLanguage } from './api/client.js'
 
 const LANG_KEY = 'lz_lang'
@@ -24,7 +27,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLanguage(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, ...casesZhCN }, en: { ...en, ...casesEn } },
 })
 
 export const elementLocale = computed(() =>

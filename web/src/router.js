@@ -4,6 +4,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, restoreSession, forgetSession, hasRole, auditReaders, fundsReaders, ledgerReaders } from './stores/session.js'
 import { setUnauthorizedHandler } from './api/client.js'
+import { casesRoutes } from './views/cases/routes.js'
 import { safeRedirect } from './utils/format.js'
 import LoginView from './views/LoginView.vue'
 import AppLayout from './layout/AppLayout.vue'
@@ -65,6 +66,8 @@ const routes = [
         component: () => import('./views/funds/LedgerView.vue'),
         meta: { title: 'nav.ledger', group: 'nav.fundsGroup', roles: ledgerReaders() },
       },
+      // 办件: service cases, complaints and case assistance (views/cases/routes.js).
+      ...casesRoutes,
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: 'errors.forbiddenTitle' } },
       { path: ':rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'errors.notFoundTitle' } },
     ],
