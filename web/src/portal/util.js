@@ -30,14 +30,16 @@ export function formatDuration(seconds, clockKind) {
       const n = Math.max(1, Math.ceil(hours))
       return t('duration.workingHours', { n: nf.format(n) }, n)
     }
-    const n = Math.round((hours / 8) * 10) / 10
+    const days = hours / 8
+    const n = days < 3 ? Math.round(days * 10) / 10 : Math.round(days)
     return t('duration.workingDays', { n: nf.format(n) }, n === 1 ? 1 : 2)
   }
   if (hours < 48) {
     const n = Math.max(1, Math.ceil(hours))
     return t('duration.hours', { n: nf.format(n) }, n)
   }
-  const n = Math.round((hours / 24) * 10) / 10
+  const days = hours / 24
+  const n = days < 3 ? Math.round(days * 10) / 10 : Math.round(days)
   return t('duration.days', { n: nf.format(n) }, n === 1 ? 1 : 2)
 }
 
