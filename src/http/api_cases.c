@@ -87,7 +87,8 @@ static int query_period(int64_t *from, int64_t *to, lz_req *r)
 {
 	int error;
 
-	if ((error = lz_http__query_time(from, r, "from")) < 0 || (error = lz_http__query_time(to, r, "to")) < 0)
+	if ((error = lz_http__query_time(from, r, "from")) < 0 ||
+	    (error = lz_http__query_time(to, r, "to")) < 0)
 		return error;
 	if (!*to)
 		*to = lz_ctx_now(&r->ctx) + 1;
@@ -125,7 +126,8 @@ int api_case_type_list(lz_reply *out, lz_req *r)
 		bureau_id = r->ctx.actor.bureau_id;
 	if (active && strcmp(active, "true") != 0 && strcmp(active, "false") != 0)
 		return lz_error_set(LZ_EINVALID, "active", "active must be true or false");
-	if ((error = lz_case_type_list(&items, &r->ctx, bureau_id, active && strcmp(active, "true") == 0)) < 0)
+	if ((error = lz_case_type_list(&items, &r->ctx, bureau_id, active && strcmp(active, "true") == 0)) <
+	    0)
 		return error;
 	lz_http__json(out, 200, lz_http__list(items, 0));
 	return 0;
@@ -159,7 +161,8 @@ int api_case_type_get(lz_reply *out, lz_req *r)
 	int64_t id;
 	int error;
 
-	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_case_type_get_json(&type, &r->ctx, id)) < 0)
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_case_type_get_json(&type, &r->ctx, id)) < 0)
 		return error;
 	lz_http__json(out, 200, type);
 	return 0;
@@ -184,7 +187,8 @@ int api_case_type_update(lz_reply *out, lz_req *r)
 	for (int i = 0; derived[i]; i++)
 		json_object_del(merged, derived[i]);
 	for (const char *k = "code"; k; k = strcmp(k, "code") == 0 ? "bureau_id" : NULL)
-		if (json_object_get(body, k) && !json_equal(json_object_get(body, k), json_object_get(merged, k))) {
+		if (json_object_get(body, k) &&
+		    !json_equal(json_object_get(body, k), json_object_get(merged, k))) {
 			error = lz_error_set(LZ_EINVALID, k, "%s cannot be changed", k);
 			goto done;
 		}
@@ -225,8 +229,8 @@ int api_calendar_set(lz_reply *out, lz_req *r)
 	int64_t bureau_id;
 	int error;
 
-	if ((error = lz_http__param_bureau(&bureau_id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
-	    (error = lz_json_only(body, known)) < 0 ||
+	if ((error = lz_http__param_bureau(&bureau_id, r, "id")) < 0 ||
+	    (error = lz_http__body(&body, r)) < 0 || (error = lz_json_only(body, known)) < 0 ||
 	    (error = lz_json_str(&kind, body, "kind", true, 16)) < 0 ||
 	    (error = lz_json_str(&name, body, "name", false, LZ_HTTP_ANY_LEN)) < 0 ||
 	    (error = lz_calendar_set_day(&r->ctx, bureau_id, date, kind, name)) < 0)
@@ -249,7 +253,8 @@ int api_case_create(lz_reply *out, lz_req *r)
 	int error;
 
 	if ((error = lz_http__body(&body, r)) < 0 || (error = lz_case_input_from_json(&in, body)) < 0 ||
-	    (error = lz_case_receive(&rc, &r->ctx, &in)) < 0 || (error = lz_case_get_json(&c, &r->ctx, rc.id)) < 0)
+	    (error = lz_case_receive(&rc, &r->ctx, &in)) < 0 ||
+	    (error = lz_case_get_json(&c, &r->ctx, rc.id)) < 0)
 		goto done;
 	/* The check code is shown this once, to be handed to the applicant. */
 	json_object_set_new(c, "check_code", json_string(rc.check_code));
@@ -283,8 +288,9 @@ static int run_note_action(lz_reply *out, lz_req *r, note_action act)
 
 	if ((error = lz_http__param_id(&id, r, "id")) < 0)
 		return error;
-	if (r->body.len && ((error = lz_http__body(&body, r)) < 0 || (error = lz_json_only(body, known)) < 0 ||
-	                    (error = lz_json_str(&note, body, "note", false, LZ_HTTP_ANY_LEN)) < 0))
+	if (r->body.len &&
+	    ((error = lz_http__body(&body, r)) < 0 || (error = lz_json_only(body, known)) < 0 ||
+	     (error = lz_json_str(&note, body, "note", false, LZ_HTTP_ANY_LEN)) < 0))
 		goto done;
 	if ((error = act(&r->ctx, id, note)) < 0)
 		goto done;
@@ -394,8 +400,10 @@ int api_inbox(lz_reply *out, lz_req *r)
 	json_t *page;
 	int error;
 
-	if ((error = lz_http__query_id(&q.staff_id, r, "staff_id")) < 0 || (error = query_limit(&q.limit, r)) < 0 ||
-	    (cursor && (error = lz_case_inbox_cursor(&q, cursor)) < 0) || (error = lz_case_inbox(&page, &r->ctx, &q)) < 0)
+	if ((error = lz_http__query_id(&q.staff_id, r, "staff_id")) < 0 ||
+	    (error = query_limit(&q.limit, r)) < 0 ||
+	    (cursor && (error = lz_case_inbox_cursor(&q, cursor)) < 0) ||
+	    (error = lz_case_inbox(&page, &r->ctx, &q)) < 0)
 		return error;
 	lz_http__json(out, 200, page);
 	return 0;
@@ -499,7 +507,8 @@ int api_complaint_get(lz_reply *out, lz_req *r)
 	int64_t id;
 	int error;
 
-	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_complaint_get_json(&c, &r->ctx, id)) < 0)
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_complaint_get_json(&c, &r->ctx, id)) < 0)
 		return error;
 	lz_http__json(out, 200, c);
 	return 0;
@@ -557,7 +566,8 @@ int api_complaint_analytics(lz_reply *out, lz_req *r)
 	int64_t bureau_id, from, to;
 	int error;
 
-	if ((error = lz_http__query_id(&bureau_id, r, "bureau_id")) < 0 || (error = query_period(&from, &to, r)) < 0 ||
+	if ((error = lz_http__query_id(&bureau_id, r, "bureau_id")) < 0 ||
+	    (error = query_period(&from, &to, r)) < 0 ||
 	    (error = lz_complaint_analytics(&a, &r->ctx, bureau_id, from, to)) < 0)
 		return error;
 	lz_http__json(out, 200, a);
@@ -585,7 +595,8 @@ int api_assistance_get(lz_reply *out, lz_req *r)
 	int64_t id;
 	int error;
 
-	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_assistance_get_json(&a, &r->ctx, id)) < 0)
+	if ((error = lz_http__param_id(&id, r, "id")) < 0 ||
+	    (error = lz_assistance_get_json(&a, &r->ctx, id)) < 0)
 		return error;
 	lz_http__json(out, 200, a);
 	return 0;
@@ -664,8 +675,8 @@ int api_systemic_issue_handoff(lz_reply *out, lz_req *r)
 	    (error = lz_assistance_handoff(&handoff, &r->ctx, id, summary)) < 0)
 		goto done;
 	lz_http__json(out, 201,
-	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id", (json_int_t)handoff,
-	                        "status", "handed_to_supervision"));
+	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id",
+	                        (json_int_t)handoff, "status", "handed_to_supervision"));
 done:
 	json_decref(body);
 	return error;

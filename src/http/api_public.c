@@ -40,8 +40,8 @@
 static const struct {
 	const char *tag, *name, *dir;
 } languages[] = {
-    {"zh-CN", "简体中文", "ltr"}, {"en", "English", "ltr"},    {"ru", "Русский", "ltr"},
-    {"ja", "日本語", "ltr"},      {"ko", "한국어", "ltr"},     {"vi", "Tiếng Việt", "ltr"},
+    {"zh-CN", "简体中文", "ltr"}, {"en", "English", "ltr"}, {"ru", "Русский", "ltr"},
+    {"ja", "日本語", "ltr"},      {"ko", "한국어", "ltr"},  {"vi", "Tiếng Việt", "ltr"},
     {"fr", "Français", "ltr"},    {"ar", "العربية", "rtl"},
 };
 
@@ -76,7 +76,8 @@ static bool prefers_foreign(const char *al)
  */
 static int public_begin(lz_req *r, lz_throttle *bucket)
 {
-	const char *al = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	const char *al =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 
 	lz_auth_act_as_public(&r->ctx);
 	/* A visitor who asks for no Chinese gets English rather than the zh-CN default. */
@@ -130,7 +131,8 @@ int api_public_processing_times(lz_reply *out, lz_req *r)
 	if ((error = public_begin(r, r->srv->public_lookup)) < 0 ||
 	    (error = lz_http__query_id(&q.bureau_id, r, "bureau_id")) < 0 ||
 	    (error = lz_http__query_id(&q.type_id, r, "type_id")) < 0 ||
-	    (error = lz_http__query_time(&q.from, r, "from")) < 0 || (error = lz_http__query_time(&q.to, r, "to")) < 0)
+	    (error = lz_http__query_time(&q.from, r, "from")) < 0 ||
+	    (error = lz_http__query_time(&q.to, r, "to")) < 0)
 		return error;
 	if (!q.to)
 		q.to = lz_ctx_now(&r->ctx) + 1;
@@ -162,9 +164,9 @@ int api_public_apply(lz_reply *out, lz_req *r)
 	lz_time_format(due, rc.due_at);
 	out->location = lz_pool_printf(r->ctx.pool, "/public/v1/cases/%s", rc.receipt_no);
 	/* Shown once: only a keyed hash of the check code is stored. */
-	lz_http__json(out, 201,
-	              json_pack("{s:s,s:s,s:s}", "receipt", rc.receipt_no, "check_code", rc.check_code, "due_at",
-	                        due));
+	lz_http__json(
+	    out, 201,
+	    json_pack("{s:s,s:s,s:s}", "receipt", rc.receipt_no, "check_code", rc.check_code, "due_at", due));
 done:
 	json_decref(body);
 	return error;
@@ -181,7 +183,8 @@ int api_public_case_status(lz_reply *out, lz_req *r)
 	/* No code is a wrong code: the module still does the whole lookup. */
 	if ((error = lz_case_lookup(&status, &r->ctx, lz_http__param(r, "receipt"), code ? code : "")) < 0) {
 		if (error == LZ_ENOTFOUND)
-			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+			error = lz_error_set(LZ_ENOTFOUND, NULL,
+			                     "no case with this receipt number and check code");
 		return error;
 	}
 	lz_http__json(out, 200, status);
@@ -201,7 +204,8 @@ int api_public_complaint(lz_reply *out, lz_req *r)
 		goto done;
 	if ((error = lz_complaint_file(&rc, &r->ctx, &in)) < 0) {
 		if (error == LZ_ENOTFOUND && in.receipt_no)
-			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+			error = lz_error_set(LZ_ENOTFOUND, NULL,
+			                     "no case with this receipt number and check code");
 		goto done;
 	}
 	lz_time_format(due, rc.due_at);
@@ -227,7 +231,8 @@ int api_public_assistance(lz_reply *out, lz_req *r)
 		goto done;
 	if ((error = lz_assistance_ask(&id, &r->ctx, receipt, code, reason)) < 0) {
 		if (error == LZ_ENOTFOUND)
-			error = lz_error_set(LZ_ENOTFOUND, NULL, "no case with this receipt number and check code");
+			error = lz_error_set(LZ_ENOTFOUND, NULL,
+			                     "no case with this receipt number and check code");
 		goto done;
 	}
 	lz_http__json(out, 201, json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "received"));

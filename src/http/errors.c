@@ -212,8 +212,25 @@ static const struct {
     {"cause_key", "问题成因"},
 };
 
-static const char *label_of(const char *field)
+/* Fields whose name means something else on some paths (the path contains 'key'):
+ * the first match wins over the table above. */
+static const struct {
+	const char *key, *field, *zh;
+} path_labels[] = {
+    {"/api/v1/case-types", "code", "事项编码"},
+    {"/calendar/", "kind", "日期类型"},
+    {"/calendar/", "name", "节假日名称"},
+    {"/api/v1/cases", "name", "申请人姓名"},
+    {"/api/v1/cases", "note", "办理意见"},
+    {"/public/v1/applications", "name", "申请人姓名"},
+    {"/api/v1/assistance", "note", "说明"},
+};
+
+static const char *label_of(const char *path, const char *field)
 {
+	for (size_t i = 0; path && i < sizeof(path_labels) / sizeof(path_labels[0]); i++)
+		if (strstr(path, path_labels[i].key) && strcmp(field, path_labels[i].field) == 0)
+			return path_labels[i].zh;
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (strcmp(labels[i].field, field) == 0)
 			return labels[i].zh;
@@ -225,9 +242,9 @@ static const char *label_of(const char *field)
  * forms ("X is required", "X is longer than N characters", "X must be …", "unknown
  * field"); each has its Chinese form here, and anything else is "X 填写有误".
  */
-static void zh_invalid(char *out, size_t n, const char *field, const char *msg)
+static void zh_invalid(char *out, size_t n, const char *path, const char *field, const char *msg)
 {
-	const char *label = label_of(field), *p;
+	const char *label = label_of(path, field), *p;
 	unsigned long limit;
 
 	if (strstr(msg, "unknown field"))
@@ -272,10 +289,10 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 	} else if (r->lang == LZ_LANG_EN) {
 		snprintf(message, sizeof(message), "%s", own ? e->message : row->en);
 	} else if (code == LZ_EINVALID && own && field[0]) {
-		zh_invalid(message, sizeof(message), field, e->message);
+		zh_invalid(message, sizeof(message), r->log_path, field, e->message);
 	} else if (code == LZ_ECONFLICT && own && field[0]) {
 		/* A conflict on a field is a value that must be unique and is taken. */
-		snprintf(message, sizeof(message), "%s已被使用", label_of(field));
+		snprintf(message, sizeof(message), "%s已被使用", label_of(r->log_path, field));
 	} else if (code == LZ_EAUTH && strcmp(r->method, "POST") == 0 &&
 	           strcmp(r->log_path, "/api/v1/session") == 0) {
 		snprintf(message, sizeof(message), "账号或密码错误");

@@ -110,6 +110,7 @@ test('a director configures case types; a PATCH changes only what it names', asy
 
   r = await c.patch(`/api/v1/case-types/${typeB.id}`, { code: 'other' }, { token: dirA.token })
   assertError(r, 422, 'invalid_field', 'code')
+  assert.match(r.json.error.message, /事项编码/, 'zh-CN names the field as the form does')
   r = await c.post('/api/v1/case-types', { code: 'x1', names: {}, sla_hours: 0, clock_kind: 'elapsed' },
     { token: clerk.token })
   assert.ok([403, 422].includes(r.status), r.text)
