@@ -82,6 +82,11 @@ static const lz_opt demo_opts[] = {
 	{NULL, false, NULL},
 };
 
+static const lz_opt demo_load_opts[] = {
+	{"size", true, "small (the default: quick, for tests) or large (two years of busy windows)"},
+	{NULL, false, NULL},
+};
+
 static int print_logins(lz_ctx *ctx)
 {
 	lz_user *users;
@@ -104,23 +109,29 @@ static int run_demo(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
 	bool has;
 	int error;
 
-	(void)cmd;
-	(void)args;
+	lz_demo_opts opts = LZ_DEMO_OPTS_INIT;
+	const char *size = lz_arg(cmd, args, "size");
+
+	if (size && strcmp(size, "large") == 0)
+		opts.cases = LZ_DEMO_CASES_LARGE;
+	else if (size && strcmp(size, "small") != 0)
+		return lz_error_set(LZ_EINVALID, "size", "--size is small or large");
 	if ((error = lz_cli_open(&app, cfg, true)) < 0)
 		return error;
 	lz_ctx_init(&ctx, &app, "cli", "demo");
 	lz_ctx_act_as_system(&ctx, "cli:demo");
 	if ((error = store_has_data(&has, &ctx)) < 0)
 		goto done;
-	error = has ? print_logins(&ctx) : lz_demo_load(&ctx, DEMO_PASSWORD, stdout);
+	error = has ? print_logins(&ctx) : lz_demo_load_opts(&ctx, DEMO_PASSWORD, stdout, &opts);
 done:
 	lz_ctx_done(&ctx);
 	lz_cli_close(&app);
 	return error;
 }
 
-const lz_cmd lz_cmd_demo = {"demo", "demo [--data-dir DIR | --db URL]",
-			    "fill a new store with the demo data set and print the demo logins", demo_opts, run_demo};
+const lz_cmd lz_cmd_demo = {"demo", "demo [--size small|large] [--data-dir DIR | --db URL]",
+			    "fill a new store with the demo data set and print the demo logins", demo_load_opts,
+			    run_demo};
 
 /* ---------------------------------------------------------------- migrate */
 

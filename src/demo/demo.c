@@ -293,11 +293,13 @@ static void print_padded(FILE *f, const char *s, size_t width)
 		fputc(' ', f);
 }
 
-static void print_report(FILE *f, const loader *l, const lz_demo_funds_summary *funds, const char *password)
+static void print_report(FILE *f, const loader *l, const lz_demo_funds_summary *funds,
+			 const lz_demo_cases_summary *cases, const char *password)
 {
 	fprintf(f, "Demo data loaded: %zu bureaus, %d departments, %d staff, %zu logins.\n", N_BUREAUS,
 		l->departments, l->staff, N_LOGINS);
 	lz_demo__funds_report(f, funds);
+	lz_demo__cases_report(f, cases);
 	fprintf(f, "%-14s%-12s%-8s", "login", "role", "bureau");
 	print_padded(f, "name", 18);
 	fprintf(f, "password\n");
@@ -316,9 +318,10 @@ static void print_report(FILE *f, const loader *l, const lz_demo_funds_summary *
 
 static const char sql_bureau_count[] = "SELECT count(*) FROM bureau";
 
-static int load(loader *l, const char *password, FILE *report)
+static int load(loader *l, const char *password, FILE *report, const lz_demo_opts *opts)
 {
 	lz_demo_funds_summary funds;
+	lz_demo_cases_summary cases;
 	int64_t existing = 0;
 	size_t n = password ? strlen(password) : 0;
 	int error;
@@ -357,8 +360,11 @@ static int load(loader *l, const char *password, FILE *report)
 	/* Then the money: allocations, projects, beneficiaries and a year of payments. */
 	if ((error = lz_demo__funds(&funds, l->ctx)) < 0)
 		goto done;
+	/* Then the service cases of two years, complaints and case assistance. */
+	if ((error = lz_demo__cases(&cases, l->ctx, opts->cases)) < 0)
+		goto done;
 	if (report)
-		print_report(report, l, &funds, password);
+		print_report(report, l, &funds, &cases, password);
 done:
 	if (error < 0)
 		lz_tx_rollback(l->ctx);
@@ -367,6 +373,12 @@ done:
 
 int lz_demo_load(lz_ctx *ctx, const char *password, FILE *report)
 {
+	return lz_demo_load_opts(ctx, password, report, NULL);
+}
+
+int lz_demo_load_opts(lz_ctx *ctx, const char *password, FILE *report, const lz_demo_opts *opts)
+{
+	static const lz_demo_opts defaults = LZ_DEMO_OPTS_INIT;
 	lz_actor saved = ctx->actor;
 	loader l;
 	int error;
@@ -375,7 +387,7 @@ int lz_demo_load(lz_ctx *ctx, const char *password, FILE *report)
 	l.ctx = ctx;
 	l.rng.state = 0x6c757a6869ULL; /* "luzhi" */
 	lz_ctx_act_as_system(ctx, saved.login[0] ? saved.login : "demo");
-	error = load(&l, password, report);
+	error = load(&l, password, report, opts ? opts : &defaults);
 	ctx->actor = saved;
 	return error;
 }

@@ -37,6 +37,11 @@
  * finance, inspector.zj, director.zj) can walk a project from registration to
  * payment themselves.
  *
+ * Then the cases (demo_cases.c): the 2025 and 2026 holidays, case types in five
+ * bureaus, two years of cases ending now with complaints and case assistance, all
+ * through the cases module; the inboxes of clerk, reviewer (桐庐) and director (湖北)
+ * hold open cases, some overdue.
+ *
  * Every login has 'password' (LZ_PASSWORD_MIN..LZ_PASSWORD_MAX bytes). When 'report'
  * is not NULL, a table of the logins (login, role, bureau code and name, password) is
  * written to it.
@@ -45,5 +50,23 @@
  * bureau; LZ_EINVALID (field "password") for an unusable password.
  */
 int lz_demo_load(lz_ctx *ctx, const char *password, FILE *report) LZ_MUST_USE;
+
+/*
+ * The size of the demo's case load. The small one (the default, and what every API
+ * and browser test starts from) keeps the load to about two seconds under the
+ * sanitizer build (each case is six to nine audited acts); the large one, for
+ * `make run`, is closer to two years of five bureaus' windows.
+ */
+#define LZ_DEMO_CASES_SMALL 800
+#define LZ_DEMO_CASES_LARGE 24000
+
+typedef struct {
+	int cases; /* cases over the two years (demo_cases.c) */
+} lz_demo_opts;
+
+#define LZ_DEMO_OPTS_INIT {LZ_DEMO_CASES_SMALL}
+
+/* lz_demo_load with options ('opts' NULL: the defaults). */
+int lz_demo_load_opts(lz_ctx *ctx, const char *password, FILE *report, const lz_demo_opts *opts) LZ_MUST_USE;
 
 #endif

@@ -60,4 +60,27 @@ int lz_demo__funds(lz_demo_funds_summary *out, lz_ctx *ctx) LZ_MUST_USE;
 /* Writes the summary's lines to 'f'. */
 void lz_demo__funds_report(FILE *f, const lz_demo_funds_summary *s);
 
+/* What the cases part loaded, for the report and the tests. */
+typedef struct {
+	int ncases_planned, types, calendar_days, persons;
+	int channels[4]; /* online, window, phone, proxy */
+	int evidence, complaints, cumbersome, repeats, replied, assistance, concluded, skipped;
+	int64_t cases, decided, late, refused, open, overdue_open, events, systemic;
+	char first_skip[160];
+} lz_demo_cases_summary;
+
+/*
+ * Loads the cases part of the demo (demo_cases.c) into a store that holds the
+ * demo organisation and its logins: the 2025–2026 holidays on the national
+ * calendar, case types in five bureaus, 'ncases' cases over the two years that
+ * end at the context's now, complaints and assistance requests — through the
+ * cases module, acting as the person each act needs, with the context's clock
+ * moved through the two years. Runs with the actor of ctx set to the system;
+ * leaves it so.
+ */
+int lz_demo__cases(lz_demo_cases_summary *out, lz_ctx *ctx, int ncases) LZ_MUST_USE;
+
+/* Writes the summary's lines to 'f'. */
+void lz_demo__cases_report(FILE *f, const lz_demo_cases_summary *s);
+
 #endif

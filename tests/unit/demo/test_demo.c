@@ -5,6 +5,8 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "audit/audit.h"
+#include "cases/assistance.h"
+#include "cases/cases.h"
 #include "demo/demo.h"
 #include "funds/funds.h"
 #include "ledger/ledger.h"
@@ -111,9 +113,9 @@ static void test_demo__loads_a_realistic_organisation(void **state)
 	assert_true(count(&f->ctx, "SELECT count(*) FROM bureau") >= 15);
 	assert_true(count(&f->ctx, "SELECT count(*) FROM staff") >= 200);
 	/* One login per role, two more for Tonglu's path, and the disabled accounts of
-	 * the people who act in the funds data without a login. */
+	 * the people who act in the funds data (6) and the cases data (4) without a login. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account WHERE active = 1"), 11);
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account WHERE active = 0"), 6);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account WHERE active = 0"), 10);
 	/* Every bureau has its four departments, and counties a fifth. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM bureau b WHERE (SELECT count(*) "
 					"FROM department d WHERE d.bureau_id = b.id) <> "
@@ -187,7 +189,7 @@ static void test_demo__logins_are_linked_and_reported(void **state)
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
 					"JOIN staff s ON s.id = u.staff_id "
 					"WHERE s.bureau_id = u.bureau_id AND s.status = 1"),
-			 17);
+			 21);
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM user_account u "
 					"JOIN staff s ON s.id = u.staff_id "
 					"JOIN bureau b ON b.id = u.bureau_id "
@@ -253,6 +255,24 @@ static char *all_staff(lz_ctx *ctx)
 	return lz_buf_detach(&out);
 }
 
+/* The rows of a query of four columns (text, int, int, int) as one text. Caller frees. */
+static char *text_of(lz_ctx *ctx, const char *sql)
+{
+	lz_buf out = LZ_BUF_INIT;
+	lz_conn *c;
+	lz_stmt *s;
+	char line[96];
+	assert_ok(lz_ctx_conn(&c, ctx));
+	assert_ok(lz_stmt_prepare(&s, c, sql));
+	while (lz_stmt_step(s) == LZ_ROW) {
+		snprintf(line, sizeof(line), "%.32s:%lld:%lld:%lld,", lz_stmt_text(s, 0), (long long)lz_stmt_int(s, 1),
+			 (long long)lz_stmt_int(s, 2), (long long)lz_stmt_int(s, 3));
+		lz_buf_puts(&out, line);
+	}
+	lz_stmt_finish(s);
+	return lz_buf_detach(&out);
+}
+
 static void test_demo__is_the_same_every_time(void **state)
 {
 	fixture *f = *state;
@@ -268,6 +288,14 @@ static void test_demo__is_the_same_every_time(void **state)
 	free(load(&ctx2));
 	assert_int_equal(ctx2.actor.role, LZ_ROLE_CLERK);
 	lz_ctx_act_as_system(&ctx2, "test");
+
+	/* The cases too (the same clock: the same two years). */
+	static const char sql_cases[] = "SELECT receipt_no, state, clock_used, due_at FROM service_case ORDER BY id";
+	char *ca = text_of(&f->ctx, sql_cases), *cb = text_of(&ctx2, sql_cases);
+	assert_true(ca && strlen(ca) > 1000);
+	assert_string_equal(ca, cb);
+	free(ca);
+	free(cb);
 
 	char *a = all_staff(&f->ctx), *b = all_staff(&ctx2);
 	assert_true(strlen(a) > 10000);
@@ -362,6 +390,83 @@ static void test_demo__funds_verify_conserve_and_refuse_the_unfinished_project(v
 
 }
 
+/* The open cases of a login's inbox that are overdue. */
+static int overdue_in_inbox(lz_ctx *ctx, const char *login)
+{
+	lz_case_inbox_query q = LZ_CASE_INBOX_QUERY_INIT;
+	json_t *page = NULL, *item;
+	size_t i;
+	int n = 0;
+
+	as_login(ctx, login);
+	q.limit = 200;
+	assert_ok(lz_case_inbox(&page, ctx, &q));
+	json_array_foreach(json_object_get(page, "items"), i, item)
+		n += json_is_true(json_object_get(item, "overdue"));
+	json_decref(page);
+	lz_ctx_act_as_system(ctx, "test");
+	return n;
+}
+
+static void test_demo__cases_two_years_reproducible_from_events(void **state)
+{
+	fixture *f = *state;
+	int64_t checked = 0, changed = -1;
+	int64_t now = lz_ctx_now(&f->ctx);
+	json_t *issues = NULL;
+	const char *report = f->report;
+
+	/* Types of five bureaus in eight languages; the 2025–2026 holidays and make-up days. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM case_type"), 11);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM case_type WHERE names LIKE '%\"ar\"%' "
+					"AND names LIKE '%\"ru\"%' AND names LIKE '%\"en\"%'"),
+			 11);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM work_calendar_day"), 72);
+	assert_int_equal(count(&f->ctx, "SELECT count(DISTINCT approval_levels) FROM case_type"), 2);
+
+	/* Every planned case was received, across the channels and the two years. */
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM service_case"), LZ_DEMO_CASES_SMALL);
+	assert_int_equal(count(&f->ctx, "SELECT count(DISTINCT channel) FROM service_case"), 4);
+	assert_true(count(&f->ctx, "SELECT max(received_at) - min(received_at) FROM service_case") > 700 * 86400);
+	assert_null(strstr(report, "skipped"));
+
+	/* Most decided within target, a tail late, some refused, some open. */
+	int64_t decided = count(&f->ctx, "SELECT count(*) FROM service_case WHERE decided_at IS NOT NULL");
+	int64_t late = count(&f->ctx, "SELECT count(*) FROM service_case c JOIN case_type t ON t.id = c.type_id "
+				      "WHERE c.decided_at IS NOT NULL AND c.clock_seconds > t.sla_hours * 3600");
+	assert_true(late > decided / 50 && late < decided / 5);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM service_case WHERE outcome = 2 AND reasons <> ''") > 0);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM service_case WHERE open = 1") > 0);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM case_event WHERE kind = 'evidence_requested'") > 0);
+	assert_int_equal(count_for(&f->ctx, "SELECT count(*) FROM case_event WHERE at > ?", now), 0);
+
+	/* Recomputing every case's clock from its events changes nothing. */
+	assert_ok(lz_case_recompute_all(&checked, &changed, &f->ctx, 0));
+	assert_int_equal(checked, LZ_DEMO_CASES_SMALL);
+	assert_int_equal(changed, 0);
+
+	/* The demo logins' inboxes hold overdue open cases. */
+	assert_true(overdue_in_inbox(&f->ctx, "clerk") + overdue_in_inbox(&f->ctx, "reviewer") > 0);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM service_case c JOIN user_account u "
+				   "ON u.staff_id = c.assignee_staff_id WHERE u.login = 'director' AND c.open = 1") > 0);
+
+	/* Complaints in every category, about a third cumbersome procedure, replied and rated. */
+	int64_t complaints = count(&f->ctx, "SELECT count(*) FROM complaint");
+	int64_t cumbersome = count(&f->ctx, "SELECT count(*) FROM complaint WHERE category = 1");
+	assert_true(complaints >= 15);
+	assert_true(cumbersome * 100 >= complaints * 20 && cumbersome * 100 <= complaints * 55);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM complaint WHERE state = 3") > complaints / 2);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM complaint WHERE satisfaction IS NOT NULL") > 0);
+	assert_true(count(&f->ctx, "SELECT count(*) FROM complaint WHERE repeat_of IS NOT NULL") > 0);
+
+	/* Case assistance on late cases; a recurring cause became a systemic issue. */
+	assert_true(count(&f->ctx, "SELECT count(*) FROM assistance_request WHERE state = 3") >= 2);
+	assert_ok(lz_assistance_systemic_issues(&issues, &f->ctx, "open"));
+	assert_true(json_array_size(json_is_array(issues) ? issues : json_object_get(issues, "items")) >= 1);
+	json_decref(issues);
+	assert_non_null(strstr(report, "Cases: 11 types"));
+}
+
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
@@ -371,6 +476,7 @@ int main(void)
 		cmocka_unit_test_setup(test_demo__logins_are_linked_and_reported, as_system),
 		cmocka_unit_test_setup(test_demo__loading_twice_is_refused_and_adds_nothing, as_system),
 		cmocka_unit_test_setup(test_demo__funds_verify_conserve_and_refuse_the_unfinished_project, as_system),
+		cmocka_unit_test_setup(test_demo__cases_two_years_reproducible_from_events, as_system),
 	};
 	const struct CMUnitTest fresh[] = {
 		T(test_demo__bad_password_writes_nothing),
