@@ -1,0 +1,595 @@
+/*
+ * cmd_cases.c — service cases from the command line: `luzhi case-type`,
+ * `calendar`, `case` and `stats`.
+ *
+ * A thin shell over the cases module (cases.h), as cmd_funds.c is over funds: each
+ * verb calls the domain function the HTTP API calls. Without --as a command acts
+ * as the system (which may configure types and calendars, recompute clocks and
+ * read statistics); `--as LOGIN` signs that account in through lz_session_create,
+ * with the password from $LUZHI_PASSWORD or standard input, and acts with its role
+ * and scope.
+ *
+ * The calendar importer reads a CSV file whose header is
+ *	bureau,date,kind,name
+ * (bureau code, YYYY-MM-DD, holiday | workday | default, a name of ≤ 32
+ * characters, may be empty). Every row is written through lz_calendar_set_day
+ * inside one transaction; when any row is bad, each is reported as
+ * FILE:LINE: field: message and the transaction is rolled back, so nothing is
+ * written.
+ *
+ * `case recompute` replays every case in scope from its events
+ * (lz_case_recompute_all), stores what differs, and exits with the code of
+ * LZ_ETAMPERED (3) when any case's stored clock or state did not match its
+ * events, as `audit verify` does for the audit log.
+ */
+#include "cli/cli.h"
+
+#include "auth/auth.h"
+#include "base/clock.h"
+#include "cases/cases.h"
+#include "org/org.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define IMPORT_LINE_MAX 512
+#define IMPORT_ROWS_MAX 10000
+#define IMPORT_ERRORS_SHOWN 50
+
+/* ---------------------------------------------------------------- the shell */
+
+typedef struct {
+	const lz_cmd *cmd;
+	lz_args *args;
+	lz_app app;
+	lz_ctx ctx;
+	bool person;
+	lz_session session;
+} shell;
+
+typedef struct {
+	const char *verb;
+	int min_words, max_words; /* positional words after the verb */
+	const char *usage;
+	int (*run)(shell *s);
+} verb_entry;
+
+static const char *opt(shell *s, const char *name)
+{
+	return lz_arg(s->cmd, s->args, name);
+}
+
+static bool flag(shell *s, const char *name)
+{
+	return lz_arg_present(s->cmd, s->args, name);
+}
+
+static const char *word(shell *s, int i)
+{
+	return s->args->nwords > i + 1 ? s->args->words[i + 1] : NULL;
+}
+
+static bool all_digits(const char *t)
+{
+	if (!t || !*t)
+		return false;
+	for (; *t; t++)
+		if (*t < '0' || *t > '9')
+			return false;
+	return true;
+}
+
+/* A bureau in scope by its code. */
+static int bureau_id(int64_t *out, shell *s, const char *code, const char *field)
+{
+	lz_bureau b;
+	int error;
+	if (!code)
+		return lz_error_set(LZ_EINVALID, field, "give the bureau's code with --%s CODE", field);
+	if ((error = lz_bureau_by_code(&b, &s->ctx, code)) < 0)
+		return error;
+	*out = b.id;
+	return 0;
+}
+
+/* An instant from a date (YYYY-MM-DD, the local day's start) or RFC 3339. */
+static int parse_when(int64_t *out, const char *text, const char *field)
+{
+	int32_t day;
+	if (!text)
+		return lz_error_set(LZ_EINVALID, field, "give --%s YYYY-MM-DD", field);
+	if (strlen(text) == 10 && lz_date_parse(&day, text) == 0) {
+		*out = (int64_t)day * 86400 - LZ_CAL_UTC_OFFSET;
+		return 0;
+	}
+	if (lz_time_parse(out, text) == 0)
+		return 0;
+	return lz_error_set(LZ_EINVALID, field, "%s must be a date (YYYY-MM-DD) or an RFC 3339 time", field);
+}
+
+static void print_json(json_t *v)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text) {
+		puts(text);
+		free(text);
+	}
+}
+
+static int show(json_t *v, int error)
+{
+	if (error == 0) {
+		print_json(v);
+		json_decref(v);
+	}
+	return error;
+}
+
+/* The password of --as: $LUZHI_PASSWORD, or a line of standard input (not echoed on a terminal). */
+static int read_password(char *out, size_t n, const char *login)
+{
+	const char *env = getenv("LUZHI_PASSWORD");
+	struct termios old, quiet;
+	int error;
+
+	if (env && *env) {
+		if (strlen(env) >= n)
+			return lz_error_set(LZ_EINVALID, "password", "the password is too long");
+		snprintf(out, n, "%s", env);
+		return 0;
+	}
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		fprintf(stderr, "password for %s: ", login);
+		fflush(stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		error = lz_cli_read_secret(out, n);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+		return error;
+	}
+	return lz_cli_read_secret(out, n);
+}
+
+/* ---------------------------------------------------------------- case-type */
+
+static int type_list(shell *s)
+{
+	int64_t bureau = 0;
+	json_t *items = NULL, *t;
+	size_t i;
+	int error;
+
+	if ((error = bureau_id(&bureau, s, opt(s, "bureau"), "bureau")) < 0 ||
+	    (error = lz_case_type_list(&items, &s->ctx, bureau, false)) < 0)
+		return error;
+	if (flag(s, "json"))
+		return show(items, 0);
+	printf("id\tcode\tsla_hours\tclock\tlevels\tactive\tname\n");
+	json_array_foreach(items, i, t)
+	{
+		printf("%lld\t%s\t%lld\t%s\t%lld\t%s\t%s\n", (long long)json_integer_value(json_object_get(t, "id")),
+		       json_string_value(json_object_get(t, "code")),
+		       (long long)json_integer_value(json_object_get(t, "sla_hours")),
+		       json_string_value(json_object_get(t, "clock_kind")),
+		       (long long)json_integer_value(json_object_get(t, "approval_levels")),
+		       json_is_true(json_object_get(t, "active")) ? "yes" : "no",
+		       json_string_value(json_object_get(json_object_get(t, "names"), "zh-CN")));
+	}
+	json_decref(items);
+	return 0;
+}
+
+static int type_create(shell *s)
+{
+	lz_case_type_input in;
+	json_error_t jerr;
+	json_t *obj = NULL, *out = NULL;
+	int64_t id = 0;
+	int error;
+
+	if (!opt(s, "file"))
+		return lz_error_set(LZ_EINVALID, "file", "give the type as JSON with --file FILE");
+	if (!(obj = json_load_file(opt(s, "file"), JSON_REJECT_DUPLICATES, &jerr)))
+		return lz_error_set(LZ_EINVALID, "file", "%s:%d:%d: %s", opt(s, "file"), jerr.line, jerr.column,
+		                    jerr.text);
+	memset(&in, 0, sizeof(in));
+	if ((error = bureau_id(&in.bureau_id, s, opt(s, "bureau"), "bureau")) < 0 ||
+	    (error = lz_case_type_input_from_json(&in, obj)) < 0 ||
+	    (error = lz_case_type_create(&id, &s->ctx, &in)) < 0 ||
+	    (error = lz_case_type_get_json(&out, &s->ctx, id)) < 0)
+		goto done;
+	error = show(out, 0);
+done:
+	json_decref(obj);
+	return error;
+}
+
+static const verb_entry type_verbs[] = {
+    {"list", 0, 0, "list --bureau CODE [--json]", type_list},
+    {"create", 0, 0, "create --bureau CODE --file TYPE.json", type_create},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- calendar */
+
+static int calendar_set(shell *s)
+{
+	int64_t bureau = 0;
+	int error;
+
+	if ((error = bureau_id(&bureau, s, word(s, 0), "bureau")) < 0 ||
+	    (error = lz_calendar_set_day(&s->ctx, bureau, word(s, 1), word(s, 2), opt(s, "name"))) < 0)
+		return error;
+	printf("%s %s: %s\n", word(s, 0), word(s, 1), word(s, 2));
+	return 0;
+}
+
+/* Splits a CSV line of at most four fields in place (quotes as RFC 4180 allows). */
+static int csv_split(char *fields[4], int *n, char *line)
+{
+	char *r = line, *w = line;
+
+	*n = 0;
+	for (;;) {
+		if (*n == 4)
+			return -2;
+		fields[(*n)++] = w;
+		if (*r == '"') {
+			for (r++;;) {
+				if (!*r)
+					return -1;
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else {
+					*w++ = *r++;
+				}
+			}
+			if (*r && *r != ',')
+				return -1;
+		} else {
+			while (*r && *r != ',')
+				*w++ = *r++;
+		}
+		if (!*r) {
+			*w = '\0';
+			return 0;
+		}
+		*w++ = '\0';
+		r++;
+	}
+}
+
+static void bad_row(int *errors, const char *path, long line, const char *field, const char *message)
+{
+	if (++*errors <= IMPORT_ERRORS_SHOWN)
+		fprintf(stderr, "%s:%ld: %s: %s\n", path, line, field && *field ? field : "line", message);
+}
+
+static int calendar_import(shell *s)
+{
+	static const char *const header[4] = {"bureau", "date", "kind", "name"};
+	const char *path = word(s, 0);
+	char buf[IMPORT_LINE_MAX + 2], *fields[4];
+	long line = 0, rows = 0;
+	int errors = 0, n, error;
+	FILE *f;
+
+	if (!(f = fopen(path, "r")))
+		return lz_error_set(LZ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
+	if ((error = lz_tx_begin(&s->ctx, LZ_TX_WRITE)) < 0) {
+		fclose(f);
+		return error;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t len = strlen(buf);
+		line++;
+		if (len && buf[len - 1] != '\n' && !feof(f)) {
+			int ch;
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			bad_row(&errors, path, line, NULL, "the line is too long");
+			continue;
+		}
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+			buf[--len] = '\0';
+		char *text = buf;
+		if (line == 1 && strncmp(text, "\xef\xbb\xbf", 3) == 0)
+			text += 3;
+		if (!*text)
+			continue;
+		if (csv_split(fields, &n, text) < 0 || n < 3) {
+			bad_row(&errors, path, line, NULL, "expected bureau,date,kind,name");
+			continue;
+		}
+		if (line == 1) {
+			bool ok = true;
+			for (int i = 0; i < n; i++)
+				ok = ok && strcmp(fields[i], header[i]) == 0;
+			if (!ok)
+				bad_row(&errors, path, line, NULL, "the header must be bureau,date,kind,name");
+			continue;
+		}
+		if (++rows > IMPORT_ROWS_MAX) {
+			bad_row(&errors, path, line, NULL, "too many rows");
+			break;
+		}
+		int64_t bureau = 0;
+		if ((error = bureau_id(&bureau, s, fields[0], "bureau")) < 0 ||
+		    (error = lz_calendar_set_day(&s->ctx, bureau, fields[1], fields[2],
+		                                 n > 3 && *fields[3] ? fields[3] : NULL)) < 0)
+			bad_row(&errors, path, line, lz_error_last()->field[0] ? lz_error_last()->field : "bureau",
+			        lz_error_last()->message);
+	}
+	fclose(f);
+	if (errors) {
+		lz_tx_rollback(&s->ctx);
+		return lz_error_set(LZ_EINVALID, "file", "%d bad row%s in %s; nothing was imported", errors,
+		                    errors == 1 ? "" : "s", path);
+	}
+	if ((error = lz_tx_commit(&s->ctx)) < 0)
+		return error;
+	printf("luzhi: %ld calendar day%s imported from %s\n", rows, rows == 1 ? "" : "s", path);
+	return 0;
+}
+
+static const verb_entry calendar_verbs[] = {
+    {"set", 3, 3, "set BUREAU DATE holiday|workday|default [--name NAME]", calendar_set},
+    {"import", 1, 1, "import FILE.csv", calendar_import},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- case */
+
+/* The id of a case named by its id or its receipt number. */
+static const char sql_by_receipt[] = "SELECT id FROM service_case WHERE receipt_no = ?";
+
+static int case_id(int64_t *out, shell *s, const char *ref)
+{
+	lz_conn *c;
+	int error;
+
+	if (all_digits(ref)) {
+		*out = strtoll(ref, NULL, 10);
+		return 0;
+	}
+	/* Only the id is read here; lz_case_get_json checks the scope. */
+	if ((error = lz_ctx_conn(&c, &s->ctx)) < 0)
+		return error;
+	return lz_exec_int(out, c, sql_by_receipt, true, "t", ref);
+}
+
+static int case_show(shell *s)
+{
+	int64_t id = 0;
+	json_t *out = NULL;
+	int error;
+
+	if ((error = case_id(&id, s, word(s, 0))) < 0 || (error = lz_case_get_json(&out, &s->ctx, id)) < 0)
+		return error;
+	return show(out, 0);
+}
+
+static int case_recompute(shell *s)
+{
+	int64_t bureau = 0, checked = 0, changed = 0;
+	int error;
+
+	if (opt(s, "bureau") && (error = bureau_id(&bureau, s, opt(s, "bureau"), "bureau")) < 0)
+		return error;
+	if ((error = lz_case_recompute_all(&checked, &changed, &s->ctx, bureau)) < 0)
+		return error;
+	if (changed) {
+		printf("luzhi: %lld of %lld cases had a stored clock or state that differs from their events; "
+		       "rewritten from the events (see the audit log's case.recompute entries)\n",
+		       (long long)changed, (long long)checked);
+		return lz_cli_exit_code(LZ_ETAMPERED);
+	}
+	printf("luzhi: %lld cases checked: every stored clock matches its events\n", (long long)checked);
+	return 0;
+}
+
+static const verb_entry case_verbs[] = {
+    {"show", 1, 1, "show RECEIPT|ID", case_show},
+    {"recompute", 0, 0, "recompute [--bureau CODE]", case_recompute},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- stats */
+
+static void print_seconds(json_t *v)
+{
+	if (!json_is_integer(v)) {
+		fputs("-", stdout);
+		return;
+	}
+	printf("%.1f h", (double)json_integer_value(v) / 3600.0);
+}
+
+static void print_figures(const char *label, json_t *f)
+{
+	json_t *pm = json_object_get(f, "within_target_permille");
+	printf("%s\t%lld\t", label, (long long)json_integer_value(json_object_get(f, "decided")));
+	print_seconds(json_object_get(f, "median_seconds"));
+	putchar('\t');
+	print_seconds(json_object_get(f, "p80_seconds"));
+	putchar('\t');
+	print_seconds(json_object_get(f, "p93_seconds"));
+	if (json_is_integer(pm))
+		printf("\t%.1f%%", (double)json_integer_value(pm) / 10.0);
+	else
+		fputs("\t-", stdout);
+	printf("\t%lld\t%lld\n", (long long)json_integer_value(json_object_get(f, "received")),
+	       (long long)json_integer_value(json_object_get(f, "pending")));
+}
+
+static int stats_processing_times(shell *s)
+{
+	lz_case_stats_query q = {0};
+	json_t *out = NULL, *t;
+	size_t i;
+	int error;
+
+	if ((error = bureau_id(&q.bureau_id, s, opt(s, "bureau"), "bureau")) < 0 ||
+	    (error = parse_when(&q.from, opt(s, "from"), "from")) < 0 ||
+	    (error = parse_when(&q.to, opt(s, "to"), "to")) < 0)
+		return error;
+	if (opt(s, "type")) {
+		if (!all_digits(opt(s, "type")))
+			return lz_error_set(LZ_EINVALID, "type", "--type is a case type's id");
+		q.type_id = strtoll(opt(s, "type"), NULL, 10);
+	}
+	if ((error = lz_case_stats(&out, &s->ctx, &q)) < 0)
+		return error;
+	if (flag(s, "json"))
+		return show(out, 0);
+	printf("type\tdecided\tmedian\tp80\tp93\twithin target\treceived\tpending\n");
+	json_array_foreach(json_object_get(out, "types"), i, t)
+	{
+		json_t *name = json_object_get(json_object_get(t, "names"), "zh-CN");
+		char label[160];
+		snprintf(label, sizeof(label), "%s %s", json_string_value(json_object_get(t, "code")),
+		         json_is_string(name) ? json_string_value(name) : "");
+		print_figures(label, json_object_get(t, "figures") ? json_object_get(t, "figures") : t);
+	}
+	print_figures("total", json_object_get(out, "total"));
+	json_decref(out);
+	return 0;
+}
+
+static const verb_entry stats_verbs[] = {
+    {"processing-times", 0, 0, "processing-times --bureau CODE --from DATE --to DATE [--type ID] [--json]",
+     stats_processing_times},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- dispatch */
+
+static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb_entry *verbs)
+{
+	const char *verb = args->nwords > 0 ? args->words[0] : NULL, *login;
+	char password[LZ_PASSWORD_MAX + 2] = "", who[64];
+	const verb_entry *v = NULL;
+	shell s;
+	int error;
+
+	for (const verb_entry *e = verbs; verb && e->verb && !v; e++)
+		if (strcmp(e->verb, verb) == 0)
+			v = e;
+	if (!v) {
+		lz_cli_fail(lz_error_set(LZ_EINVALID, NULL, "%s '%s %s'; see 'luzhi %s --help'",
+		                         verb ? "unknown command" : "give a command:", cmd->name,
+		                         verb ? verb : "…", cmd->name));
+		return 2;
+	}
+	if (args->nwords - 1 < v->min_words || args->nwords - 1 > v->max_words) {
+		lz_cli_fail(lz_error_set(LZ_EINVALID, NULL, "usage: luzhi %s %s", cmd->name, v->usage));
+		return 2;
+	}
+	memset(&s, 0, sizeof(s));
+	s.cmd = cmd;
+	s.args = args;
+	login = lz_arg(cmd, args, "as");
+	if (login && (error = read_password(password, sizeof(password), login)) < 0)
+		return error;
+	if ((error = lz_cli_open(&s.app, cfg, false)) < 0) {
+		sodium_memzero(password, sizeof(password));
+		return error;
+	}
+	lz_ctx_init(&s.ctx, &s.app, "cli", "cli");
+	s.ctx.address = "cli";
+	snprintf(who, sizeof(who), "cli:%s", cmd->name);
+	lz_ctx_act_as_system(&s.ctx, who);
+	if (login) {
+		error = lz_session_create(&s.session, &s.ctx, login, password);
+		sodium_memzero(password, sizeof(password));
+		if (error < 0)
+			goto done;
+		s.person = true;
+	}
+	error = v->run(&s);
+done:
+	if (s.person) {
+		int e = lz_session_end(&s.ctx, s.session.token);
+		(void)e; /* the session expires on its own if the store refuses */
+		sodium_memzero(&s.session, sizeof(s.session));
+	}
+	lz_ctx_done(&s.ctx);
+	lz_cli_close(&s.app);
+	return error;
+}
+
+#define AS_OPT {"as", true, "act as this account (password from $LUZHI_PASSWORD or standard input)"}
+
+static const lz_opt type_opts[] = {
+    AS_OPT,
+    {"bureau", true, "the bureau's code"},
+    {"file", true, "the type as JSON: {code, names, materials, sla_hours, clock_kind, approval_levels, "
+                   "pauses_on_applicant, active}"},
+    {"json", false, "print the list as JSON"},
+    {NULL, false, NULL},
+};
+
+static const lz_opt calendar_opts[] = {
+    AS_OPT,
+    {"name", true, "why the day is what it is (≤ 32 characters), e.g. 国庆节"},
+    {NULL, false, NULL},
+};
+
+static const lz_opt case_opts[] = {
+    AS_OPT,
+    {"bureau", true, "recompute this bureau's cases and those below (default: every case in scope)"},
+    {NULL, false, NULL},
+};
+
+static const lz_opt stats_opts[] = {
+    AS_OPT,
+    {"bureau", true, "the bureau's code (its cases and those below)"},
+    {"from", true, "the period's first day (YYYY-MM-DD, local) or an RFC 3339 time"},
+    {"to", true, "the day after the period (YYYY-MM-DD, local) or an RFC 3339 time"},
+    {"type", true, "one case type's id"},
+    {"json", false, "print the figures as JSON"},
+    {NULL, false, NULL},
+};
+
+static int run_type(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, type_verbs);
+}
+
+static int run_calendar(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, calendar_verbs);
+}
+
+static int run_case(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, case_verbs);
+}
+
+static int run_stats(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, stats_verbs);
+}
+
+const lz_cmd lz_cmd_case_type = {"case-type",
+                                 "case-type list --bureau CODE [--json] | create --bureau CODE --file TYPE.json",
+                                 "list and create case types", type_opts, run_type};
+const lz_cmd lz_cmd_calendar = {"calendar",
+                                "calendar set BUREAU DATE holiday|workday|default [--name NAME] | import FILE.csv",
+                                "set the working calendar's days", calendar_opts, run_calendar};
+const lz_cmd lz_cmd_case = {"case", "case show RECEIPT|ID | recompute [--bureau CODE]",
+                            "show a case; recompute every case's clock from its events", case_opts, run_case};
+const lz_cmd lz_cmd_stats = {"stats",
+                             "stats processing-times --bureau CODE --from DATE --to DATE [--type ID] [--json]",
+                             "processing-time statistics of a bureau and those below", stats_opts, run_stats};
