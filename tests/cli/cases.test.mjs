@@ -1,0 +1,135 @@
+// The cases commands on the demo store: case types listed and created from a JSON
+// file, the calendar set day by day and imported from CSV (a file with one bad row
+// writes nothing and names FILE:LINE: field), a case shown by receipt number and by
+// id with its personal data masked, every case's clock recomputed from its events
+// (exit 0 on the demo; 3 after a stored clock is altered), and the processing-time
+// statistics as a table and as JSON.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { REPO_ROOT } from '../lib/server.mjs'
+
+const bin = process.env.LUZHI_BIN || path.join(REPO_ROOT, 'build', 'luzhi')
+let dir, data
+
+function luzhi(args, { input, env = {} } = {}) {
+  const r = spawnSync(bin, [...args, '--data-dir', data], {
+    input: input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, LUZHI_PASSWORD_COST: 'min', LUZHI_LOG_LEVEL: 'warn', LUZHI_PASSWORD: undefined, ...env },
+  })
+  if (r.error) throw r.error
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+function sql(query) {
+  const r = spawnSync('sqlite3', [path.join(data, 'luzhi.db'), query], { encoding: 'utf8' })
+  if (r.error) throw r.error
+  return r.stdout.trim()
+}
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luzhi-cli-cases-'))
+  data = path.join(dir, 'data')
+  const demo = luzhi(['demo'])
+  assert.equal(demo.code, 0, demo.err)
+  assert.match(demo.out, /Cases: 11 types in 5 bureaus/)
+  assert.match(demo.out, /\d+ systemic issues/)
+})
+after(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+test('help names the cases commands', () => {
+  const h = luzhi(['help'])
+  for (const c of ['case-type', 'calendar', 'case', 'stats']) assert.match(h.out, new RegExp(`\\n  ${c}\\b`))
+})
+
+// Before the calendar test: a changed calendar legitimately moves open cases' due times.
+test('case recompute: the demo matches its events; an altered clock is reported and rewritten', () => {
+  const ok = luzhi(['case', 'recompute'])
+  assert.equal(ok.code, 0, ok.err)
+  assert.match(ok.out, /every stored clock matches its events/)
+
+  sql('UPDATE service_case SET clock_used = clock_used + 3600 WHERE id = (SELECT min(id) FROM service_case WHERE open = 1)')
+  const bad = luzhi(['case', 'recompute', '--bureau', '100000'])
+  assert.equal(bad.code, 3)
+  assert.match(bad.out, /1 of \d+ cases/)
+  assert.equal(luzhi(['case', 'recompute']).code, 0)
+})
+
+test('case types: listed, created from a file, a bad file refused naming the field', () => {
+  const list = luzhi(['case-type', 'list', '--bureau', '330122', '--json'])
+  assert.equal(list.code, 0, list.err)
+  const types = JSON.parse(list.out)
+  assert.equal(types.length, 3)
+  assert.ok(types.every((t) => t.names['zh-CN'] && t.names.en && t.names.ar))
+
+  const file = path.join(dir, 'type.json')
+  fs.writeFileSync(file, JSON.stringify({
+    code: 'residence-registration', names: { 'zh-CN': '居住登记', en: 'Residence registration' },
+    materials: ['居民身份证'], sla_hours: 40, clock_kind: 'working', approval_levels: 1,
+    pauses_on_applicant: true, active: true,
+  }))
+  const made = luzhi(['case-type', 'create', '--bureau', '330122', '--file', file])
+  assert.equal(made.code, 0, made.err)
+  assert.equal(JSON.parse(made.out).code, 'residence-registration')
+  assert.match(luzhi(['case-type', 'list', '--bureau', '330122']).out, /residence-registration\t40\tworking/)
+
+  fs.writeFileSync(file, JSON.stringify({ code: 'x!', names: { en: 'no Chinese' }, sla_hours: 0 }))
+  const bad = luzhi(['case-type', 'create', '--bureau', '330122', '--file', file])
+  assert.equal(bad.code, 6)
+  assert.match(bad.err, /\(/)
+})
+
+test('calendar: a day set; an import with a bad row writes nothing and names the rows', () => {
+  const n0 = Number(sql('SELECT count(*) FROM work_calendar_day'))
+  const set = luzhi(['calendar', 'set', '330122', '2027-12-30', 'holiday', '--name', '县庆'])
+  assert.equal(set.code, 0, set.err)
+  assert.equal(Number(sql('SELECT count(*) FROM work_calendar_day')), n0 + 1)
+
+  const before = sql('SELECT count(*) FROM work_calendar_day')
+  const bad = path.join(dir, 'bad.csv')
+  fs.writeFileSync(bad, 'bureau,date,kind,name\n330122,2027-01-04,holiday,a\n330122,2027-13-01,holiday,b\n999999,2027-01-05,workday,\n330122,2027-01-06,sometimes,\n')
+  const r = luzhi(['calendar', 'import', bad])
+  assert.equal(r.code, 6)
+  assert.match(r.err, /bad\.csv:3: date: /)
+  assert.match(r.err, /bad\.csv:4: bureau: /)
+  assert.match(r.err, /bad\.csv:5: kind: /)
+  assert.match(r.err, /nothing was imported/)
+  assert.equal(sql('SELECT count(*) FROM work_calendar_day'), before)
+
+  const good = path.join(dir, 'good.csv')
+  fs.writeFileSync(good, 'bureau,date,kind,name\n330122,2027-01-04,holiday,县庆补休\n420000,2027-01-09,workday,调休\n')
+  const ok = luzhi(['calendar', 'import', good])
+  assert.equal(ok.code, 0, ok.err)
+  assert.match(ok.out, /2 calendar days imported/)
+  assert.equal(Number(sql('SELECT count(*) FROM work_calendar_day')), Number(before) + 2)
+})
+
+test('case show by receipt number and by id, personal data masked', () => {
+  const [id, receipt] = sql("SELECT id, receipt_no FROM service_case WHERE channel = 2 ORDER BY id LIMIT 1").split('|')
+  const a = luzhi(['case', 'show', receipt])
+  assert.equal(a.code, 0, a.err)
+  const c = JSON.parse(a.out)
+  assert.equal(c.receipt_no, receipt)
+  assert.ok(Array.isArray(c.events) && c.events.length >= 1)
+  assert.doesNotMatch(a.out, /"\d{17}[\dX]"/) // no clear ID number
+  const b = luzhi(['case', 'show', id])
+  assert.equal(JSON.parse(b.out).receipt_no, receipt)
+  const missing = luzhi(['case', 'show', '330122-20000101-9999'])
+  assert.equal(missing.code, 4)
+})
+
+test('stats processing-times: a table per type and the same figures as JSON', () => {
+  const t = luzhi(['stats', 'processing-times', '--bureau', '330000', '--from', '2025-01-01', '--to', '2026-01-01'])
+  assert.equal(t.code, 0, t.err)
+  assert.match(t.out, /^type\tdecided\tmedian\tp80\tp93/)
+  assert.match(t.out, /\ntotal\t\d+\t/)
+  const j = luzhi(['stats', 'processing-times', '--bureau', '330000', '--from', '2025-01-01', '--to', '2026-01-01', '--json'])
+  const s = JSON.parse(j.out)
+  assert.ok(s.total.decided > 0)
+  assert.ok(s.total.median_seconds <= s.total.p80_seconds && s.total.p80_seconds <= s.total.p93_seconds)
+  assert.equal(luzhi(['stats', 'processing-times', '--bureau', '330000', '--from', 'soon', '--to', '2026-01-01']).code, 6)
+})
