@@ -37,6 +37,7 @@ bench: build
 	bench/http build/luzhi || status=1; \
 	bench/ledger build 1000000 || status=1; \
 	bench/funds build 1000000 2000 || status=1; \
+	build/bench_cases || status=1; \
 	exit $$status
 
 format:

@@ -1,0 +1,253 @@
+/*
+ * bench/cases.c — the speed of service cases (bench_cases):
+ *
+ *   1. loads a province of 1,000,000 cases in bulk SQL, in the real schema: one
+ *      province, 10 cities, 100 counties, 3 case types and 50 staff per county, cases
+ *      received over about 23 months, 3% still open (in review, assigned to a
+ *      staff member), the others decided with a clock between one hour and ten
+ *      days (not timed as a goal; printed);
+ *   2. the staff inbox (lz_case_inbox, the first page of 50) of 1,000 staff drawn
+ *      at random: median, p99 and max — goal p99 < 20 ms;
+ *   3. the processing-time statistics of the province for a year (lz_case_stats
+ *      over the 110 bureaus, 2026), three times: wall and CPU time — goal < 1 s.
+ *
+ * usage: bench_cases [-k FILE] [STORE-URL]
+ * The store is a new SQLite file in a temporary directory unless a URL is given
+ * (an empty PostgreSQL database: the benchmark migrates and loads it). -k FILE
+ * (SQLite only) keeps the loaded store in FILE and starts from it when FILE exists.
+ * Exits 1 when a goal is missed.
+ */
+#include "base/crypto.h"
+#include "base/log.h"
+#include "cases/cases.h"
+#include "core/ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define INBOX_RUNS 1000
+#define STAFF 5000
+#define YEAR_2026 INT64_C(1767196800) /* 2026-01-01T00:00:00Z */
+#define YEAR_2027 INT64_C(1798732800)
+#define NOW INT64_C(1795737600) /* 2026-11-27 */
+
+static double ms_between(struct timespec a, struct timespec b)
+{
+	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_cases: %s: %s\n", what, lz_error_last()->message);
+	exit(1);
+}
+
+/* The load, in SQLite's dialect and in PostgreSQL's: the same rows. */
+static const char *const load_sqlite[] = {
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "VALUES (1, '420000', 'p', 2, NULL, '/1/', 0, 0)",
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9) "
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "SELECT 2 + i, printf('42%02d00', i + 1), 'c', 3, 1, printf('/1/%d/', 2 + i), 0, 0 FROM n",
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99) "
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "SELECT 12 + i, printf('42%02d%02d', i / 10 + 1, i % 10 + 1), 'x', 4, 2 + i / 10, "
+    "printf('/1/%d/%d/', 2 + i / 10, 12 + i), 0, 0 FROM n",
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 299) "
+    "INSERT INTO case_type(id, bureau_id, code, names, materials, sla_hours, clock_kind, approval_levels, "
+    "pauses_on_applicant, active, created_at, updated_at) SELECT 1 + i, 12 + i / 3, printf('t%d', i % 3), "
+    "'{\"zh-CN\":\"x\"}', '[]', CASE i % 3 WHEN 0 THEN 72 WHEN 1 THEN 240 ELSE 24 END, 1 + (i % 3 = 1), 1, 1, "
+    "1, 0, 0 FROM n",
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999) "
+    "INSERT INTO staff(id, bureau_id, employee_no, name, status, created_at, updated_at) "
+    "SELECT 1 + i, 12 + i / 50, printf('E%d', i), 's', 1, 0, 0 FROM n",
+    "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999), "
+    "r AS (SELECT i, abs(random()) % 100 AS county, abs(random()) % 3 AS k, abs(random()) % 50 AS s, "
+    "1735660800 + abs(random()) % 60000000 AS rec, abs(random()) % 1000 AS u FROM n) "
+    "INSERT INTO service_case(id, bureau_id, type_id, receipt_no, check_hash, channel, summary, state, outcome, "
+    "assignee_staff_id, open, received_at, clock_used, clock_mark, paused, due_at, decided_at, clock_seconds, "
+    "event_count, updated_at) "
+    "SELECT i + 1, 12 + county, 1 + county * 3 + k, printf('R%08d', i), randomblob(32), 2, '', "
+    "CASE WHEN u < 30 THEN 4 ELSE 7 END, CASE WHEN u < 30 THEN 0 ELSE 1 END, 1 + county * 50 + s, "
+    "CASE WHEN u < 30 THEN 1 ELSE 0 END, rec, "
+    "CASE WHEN u < 30 THEN 0 ELSE (u * u * 37) % 900000 + 3600 END, rec, 0, rec + 86400 * 3, "
+    "CASE WHEN u < 30 THEN NULL ELSE rec + (u * u * 37) % 900000 + 3600 END, "
+    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec FROM r",
+    "ANALYZE",
+    NULL,
+};
+
+static const char *const load_pg[] = {
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "VALUES (1, '420000', 'p', 2, NULL, '/1/', 0, 0)",
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "SELECT 2 + i, '42' || lpad((i + 1)::text, 2, '0') || '00', 'c', 3, 1, '/1/' || (2 + i) || '/', 0, 0 "
+    "FROM generate_series(0, 9) i",
+    "INSERT INTO bureau(id, code, name, level, parent_id, path, created_at, updated_at) "
+    "SELECT 12 + i, '42' || lpad((i / 10 + 1)::text, 2, '0') || lpad((i % 10 + 1)::text, 2, '0'), 'x', 4, "
+    "2 + i / 10, '/1/' || (2 + i / 10) || '/' || (12 + i) || '/', 0, 0 FROM generate_series(0, 99) i",
+    "INSERT INTO case_type(id, bureau_id, code, names, materials, sla_hours, clock_kind, approval_levels, "
+    "pauses_on_applicant, active, created_at, updated_at) SELECT 1 + i, 12 + i / 3, 't' || (i % 3), "
+    "'{\"zh-CN\":\"x\"}', '[]', CASE i % 3 WHEN 0 THEN 72 WHEN 1 THEN 240 ELSE 24 END, "
+    "CASE WHEN i % 3 = 1 THEN 2 ELSE 1 END, 1, 1, 1, 0, 0 FROM generate_series(0, 299) i",
+    "INSERT INTO staff(id, bureau_id, employee_no, name, status, created_at, updated_at) "
+    "SELECT 1 + i, 12 + i / 50, 'E' || i, 's', 1, 0, 0 FROM generate_series(0, 4999) i",
+    "INSERT INTO service_case(id, bureau_id, type_id, receipt_no, check_hash, channel, summary, state, outcome, "
+    "assignee_staff_id, open, received_at, clock_used, clock_mark, paused, due_at, decided_at, clock_seconds, "
+    "event_count, updated_at) "
+    "SELECT i + 1, 12 + county, 1 + county * 3 + k, 'R' || lpad(i::text, 8, '0'), '\\x00'::bytea, 2, '', "
+    "CASE WHEN u < 30 THEN 4 ELSE 7 END, CASE WHEN u < 30 THEN 0 ELSE 1 END, 1 + county * 50 + s, "
+    "CASE WHEN u < 30 THEN 1 ELSE 0 END, rec, "
+    "CASE WHEN u < 30 THEN 0 ELSE (u * u * 37) % 900000 + 3600 END, rec, 0, rec + 86400 * 3, "
+    "CASE WHEN u < 30 THEN NULL ELSE rec + (u * u * 37) % 900000 + 3600 END, "
+    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec "
+    "FROM (SELECT i, floor(random() * 100)::int AS county, floor(random() * 3)::int AS k, "
+    "floor(random() * 50)::int AS s, 1735660800 + floor(random() * 60000000)::bigint AS rec, "
+    "floor(random() * 1000)::bigint AS u FROM generate_series(0, 999999) i) r",
+    "ANALYZE",
+    NULL,
+};
+
+static void load(lz_db *db, bool pg)
+{
+	const char *const *sql = pg ? load_pg : load_sqlite;
+	struct timespec a, b;
+	lz_conn *c;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (lz_db_acquire(&c, db) < 0)
+		die("acquire");
+	if (lz_conn_exec(c, "BEGIN") < 0)
+		die("begin");
+	for (int i = 0; sql[i]; i++) {
+		if (strcmp(sql[i], "ANALYZE") == 0 && lz_conn_exec(c, "COMMIT") < 0)
+			die("commit");
+		if (lz_conn_exec(c, sql[i]) < 0)
+			die(sql[i]);
+	}
+	lz_db_release(db, c);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("load: 1,000,000 cases, 5,000 staff, 111 bureaus in %.1f s\n", ms_between(a, b) / 1e3);
+}
+
+int main(int argc, char **argv)
+{
+	const char *keep = NULL, *url = NULL;
+	char dir[] = "/tmp/bench_cases.XXXXXX", path[1100];
+	lz_db_opts o = LZ_DB_OPTS_INIT;
+	lz_clock clk = {lz_fixed_clock_now, NOW};
+	lz_app app;
+	lz_ctx ctx;
+	lz_db *db;
+	bool fresh = true, pg, failed = false;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "k:")) != -1) {
+		if (opt != 'k') {
+			fprintf(stderr, "usage: bench_cases [-k FILE] [STORE-URL]\n");
+			return 2;
+		}
+		keep = optarg;
+	}
+	if (optind < argc)
+		url = argv[optind];
+	lz_log_set_level(LZ_LOG_WARN);
+	if (lz_crypto_init() < 0)
+		die("crypto");
+	if (!url) {
+		if (keep) {
+			snprintf(path, sizeof(path), "%s", keep);
+			fresh = access(keep, F_OK) != 0;
+		} else {
+			if (!mkdtemp(dir))
+				return 1;
+			snprintf(path, sizeof(path), "%s/cases.db", dir);
+		}
+		url = path;
+	}
+	pg = strncmp(url, "postgres", 8) == 0;
+	if (lz_db_open(&db, url, &o) < 0 || lz_db_migrate(db, NULL) < 0)
+		die("open");
+	memset(&app, 0, sizeof(app));
+	app.db = db;
+	app.clock = &clk;
+	app.random = &lz_system_random;
+	if (fresh)
+		load(db, pg);
+	else
+		printf("load: from %s\n", path);
+
+	lz_ctx_init(&ctx, &app, "bench", "bench");
+	lz_ctx_act_as_system(&ctx, "bench");
+
+	/* The inbox of 1,000 staff drawn at random (a fixed seed: the same staff each run). */
+	static double t[INBOX_RUNS];
+	size_t items = 0;
+	srand(7);
+	for (int i = 0; i < INBOX_RUNS; i++) {
+		lz_case_inbox_query q = LZ_CASE_INBOX_QUERY_INIT;
+		struct timespec a, b;
+		json_t *out;
+		q.staff_id = 1 + rand() % STAFF;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (lz_case_inbox(&out, &ctx, &q) < 0)
+			die("inbox");
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = ms_between(a, b);
+		items += json_array_size(json_object_get(out, "items"));
+		json_decref(out);
+	}
+	qsort(t, INBOX_RUNS, sizeof(double), cmp_double);
+	double p99 = t[INBOX_RUNS * 99 / 100];
+	printf("inbox (%d staff, %.1f open cases each): median %.2f ms, p99 %.2f ms, max %.2f ms — goal p99 < 20 ms: "
+	       "%s\n",
+	       INBOX_RUNS, (double)items / INBOX_RUNS, t[INBOX_RUNS / 2], p99, t[INBOX_RUNS - 1],
+	       p99 < 20 ? "met" : "MISSED");
+	failed |= p99 >= 20;
+
+	/* The province's statistics for 2026, three times. */
+	double best = 1e9;
+	for (int k = 0; k < 3; k++) {
+		lz_case_stats_query q = {1, 0, YEAR_2026, YEAR_2027};
+		struct timespec a, b, ca, cb;
+		json_t *out, *total;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (lz_case_stats(&out, &ctx, &q) < 0)
+			die("stats");
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
+		total = json_object_get(out, "total");
+		printf("stats, province-year 2026 #%d: %.0f ms (cpu %.0f ms; %lld decided, %lld pending)\n", k + 1,
+		       ms_between(a, b), ms_between(ca, cb),
+		       (long long)json_integer_value(json_object_get(total, "decided")),
+		       (long long)json_integer_value(json_object_get(total, "pending")));
+		if (ms_between(a, b) < best)
+			best = ms_between(a, b);
+		json_decref(out);
+	}
+	printf("stats, province-year: best %.0f ms — goal < 1 s: %s\n", best, best < 1000 ? "met" : "MISSED");
+	failed |= best >= 1000;
+
+	lz_ctx_done(&ctx);
+	lz_db_close(db);
+	if (!keep && !pg) {
+		char f[1200];
+		static const char *const suffix[] = {"", "-wal", "-shm"};
+		for (int i = 0; i < 3; i++) {
+			snprintf(f, sizeof(f), "%s/cases.db%s", dir, suffix[i]);
+			unlink(f);
+		}
+		rmdir(dir);
+	}
+	return failed ? 1 : 0;
+}
