@@ -113,7 +113,8 @@ static const char *const load_pg[] = {
     "FROM (SELECT i, floor(random() * 100)::int AS county, floor(random() * 3)::int AS k, "
     "floor(random() * 50)::int AS s, 1735660800 + floor(random() * 60000000)::bigint AS rec, "
     "floor(random() * 1000)::bigint AS u FROM generate_series(0, 999999) i) r",
-    "ANALYZE",
+    /* As after any bulk load: the visibility map lets the statistics read the index alone. */
+    "VACUUM ANALYZE",
     NULL,
 };
 
@@ -129,7 +130,7 @@ static void load(lz_db *db, bool pg)
 	if (lz_conn_exec(c, "BEGIN") < 0)
 		die("begin");
 	for (int i = 0; sql[i]; i++) {
-		if (strcmp(sql[i], "ANALYZE") == 0 && lz_conn_exec(c, "COMMIT") < 0)
+		if (strstr(sql[i], "ANALYZE") && lz_conn_exec(c, "COMMIT") < 0)
 			die("commit");
 		if (lz_conn_exec(c, sql[i]) < 0)
 			die(sql[i]);
