@@ -28,7 +28,7 @@
  *	POST  /api/v1/complaints/{id}/rate          {satisfaction}
  *	GET   /api/v1/assistance                    ?state=&cursor=&limit=
  *	GET   /api/v1/assistance/systemic-issues    ?status=
- *	POST  /api/v1/assistance/systemic-issues/{id}/handoff  {summary}
+ *	POST  /api/v1/assistance/systemic-issues/{issue}/handoff  {summary}; the issue's id or cause key
  *	GET   /api/v1/assistance/{id}
  *	POST  /api/v1/assistance/{id}/ask-bureau    {deadline, note}
  *	POST  /api/v1/assistance/{id}/conclude      {outcome, note, cause_key}
@@ -661,6 +661,39 @@ int api_systemic_issue_list(lz_reply *out, lz_req *r)
 	return 0;
 }
 
+/*
+ * The issue named by the path: its id, or its cause key when exactly one open issue
+ * in scope has that cause (the same cause in two bureaus needs the id: 409).
+ */
+static int issue_param(int64_t *out, lz_req *r)
+{
+	const char *v = lz_http__param(r, "issue");
+	json_t *open = NULL, *item;
+	size_t i, found = 0;
+	int error;
+
+	*out = 0;
+	if (v && *v >= '0' && *v <= '9')
+		return lz_http__param_id(out, r, "issue");
+	if ((error = lz_assistance_systemic_issues(&open, &r->ctx, "open")) < 0)
+		return error;
+	json_array_foreach(open, i, item)
+	{
+		const char *cause = json_string_value(json_object_get(item, "cause_key"));
+		if (cause && v && strcmp(cause, v) == 0) {
+			*out = json_integer_value(json_object_get(item, "id"));
+			found++;
+		}
+	}
+	json_decref(open);
+	if (found == 0)
+		return lz_error_set(LZ_ENOTFOUND, NULL, "no open systemic issue has the cause %.64s", v ? v : "");
+	if (found > 1)
+		return lz_error_set(LZ_ECONFLICT, NULL,
+		                    "%zu bureaus have an open issue with this cause: hand one over by its id", found);
+	return 0;
+}
+
 int api_systemic_issue_handoff(lz_reply *out, lz_req *r)
 {
 	static const char *const known[] = {"summary", NULL};
@@ -669,14 +702,14 @@ int api_systemic_issue_handoff(lz_reply *out, lz_req *r)
 	int64_t id, handoff = 0;
 	int error;
 
-	if ((error = lz_http__param_id(&id, r, "id")) < 0 || (error = lz_http__body(&body, r)) < 0 ||
+	if ((error = issue_param(&id, r)) < 0 || (error = lz_http__body(&body, r)) < 0 ||
 	    (error = lz_json_only(body, known)) < 0 ||
 	    (error = lz_json_str(&summary, body, "summary", false, LZ_HTTP_ANY_LEN)) < 0 ||
 	    (error = lz_assistance_handoff(&handoff, &r->ctx, id, summary)) < 0)
 		goto done;
 	lz_http__json(out, 201,
-	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id",
-	                        (json_int_t)handoff, "status", "handed_to_supervision"));
+	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id", (json_int_t)handoff,
+	                        "status", "handed_to_supervision"));
 done:
 	json_decref(body);
 	return error;

@@ -307,7 +307,7 @@ test('case assistance: refused within target, then the ombudsman unsticks two ca
   assertError(r, 422, 'invalid_field', 'deadline')
   for (const id of ids) {
     r = await c.post(`/api/v1/assistance/${id}/conclude`,
-      { outcome: 'resolved', note: '窗口未告知补正要求', cause_key: 'missing_form_guidance' }, { token: ombudsman.token })
+      { outcome: 'resolved', note: '窗口未告知补正要求', cause_key: 'api_test.missing_guidance' }, { token: ombudsman.token })
     assert.equal(r.status, 200, r.text)
   }
   r = await c.get(`/api/v1/assistance/${ids[1]}`, { token: ombudsman.token })
@@ -316,11 +316,15 @@ test('case assistance: refused within target, then the ombudsman unsticks two ca
 
   r = await c.get('/api/v1/assistance/systemic-issues?status=open', { token: ombudsman.token })
   assert.equal(r.status, 200, r.text)
-  const issue = r.json.items.find((x) => x.cause_key === 'missing_form_guidance')
+  const issue = r.json.items.find((x) => x.cause_key === 'api_test.missing_guidance')
   assert.ok(issue, r.text)
-  r = await c.post(`/api/v1/assistance/systemic-issues/${issue.id}/handoff`, { summary: '补正告知缺失，反复发生' },
+  assert.equal(issue.request_count, 2)
+  r = await c.post('/api/v1/assistance/systemic-issues/no_such_cause/handoff', { summary: 'x' }, { token: ombudsman.token })
+  assertError(r, 404, 'not_found')
+  r = await c.post('/api/v1/assistance/systemic-issues/api_test.missing_guidance/handoff', { summary: '补正告知缺失，反复发生' },
     { token: ombudsman.token })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.issue_id, issue.id, 'named by its cause key')
   assert.ok(r.json.handoff_id > 0)
   r = await c.post(`/api/v1/assistance/systemic-issues/${issue.id}/handoff`, { summary: '再次' },
     { token: ombudsman.token, lang: 'en' })
