@@ -217,12 +217,9 @@ static const struct {
 static const struct {
 	const char *key, *field, *zh;
 } path_labels[] = {
-    {"/api/v1/case-types", "code", "事项编码"},
-    {"/calendar/", "kind", "日期类型"},
-    {"/calendar/", "name", "节假日名称"},
-    {"/api/v1/cases", "name", "申请人姓名"},
-    {"/api/v1/cases", "note", "办理意见"},
-    {"/public/v1/applications", "name", "申请人姓名"},
+    {"/api/v1/case-types", "code", "事项编码"}, {"/calendar/", "kind", "日期类型"},
+    {"/calendar/", "name", "节假日名称"},       {"/api/v1/cases", "name", "申请人姓名"},
+    {"/api/v1/cases", "note", "办理意见"},      {"/public/v1/applications", "name", "申请人姓名"},
     {"/api/v1/assistance", "note", "说明"},
 };
 
@@ -259,6 +256,211 @@ static void zh_invalid(char *out, size_t n, const char *path, const char *field,
 		snprintf(out, n, "%s填写有误", label);
 }
 
+/* ---------------------------------------------------------------- rule refusals (409) */
+
+/*
+ * The zh-CN sentence of a rule's refusal. The domain refuses in English, in a fixed
+ * sentence per rule; each has its Chinese form here. "{}" in a pattern takes any
+ * text up to what follows it; the captures go into the Chinese form in order, each
+ * put into Chinese first when it is a known word (a state or status). A refusal not
+ * in the table is shown as "操作被拒绝：" and the English sentence, so the reason is
+ * never lost.
+ */
+static const struct {
+	const char *en, *zh;
+} refusals[] = {
+    {"no on-site inspection is recorded for this stage: acceptance needs someone to go there",
+     "该阶段没有实地核查记录：验收必须有人到现场核查"},
+    {"the materials of this stage have not been reviewed: review them before signing",
+     "该阶段的材料尚未审核：请先审核材料再签字"},
+    {"the project's owner may not sign its acceptance", "项目负责人不得签署本项目的验收"},
+    {"the project's owner signed the stage's acceptance", "项目负责人签署了该阶段的验收，验收无效"},
+    {"you have signed this acceptance already: the second signature must be someone else's",
+     "您已签署过此验收：第二个签字须由另一人完成"},
+    {"the stage's acceptance needs two signatures by two different people", "该阶段验收需要两名不同人员签字"},
+    {"the stage's inspection has no evidence files", "该阶段的实地核查没有证据文件"},
+    {"the stage's inspection was made {} m from the site, outside its radius of {} m",
+     "该阶段的核查地点距项目现场 {} 米，超出现场半径 {} 米"},
+    {"the inspection's location is {} m from the site, outside its radius of {} m",
+     "核查地点距项目现场 {} 米，超出现场半径 {} 米"},
+    {"stage {} of the project is not accepted", "项目第 {} 阶段尚未验收，不能付款"},
+    {"stage {} is already accepted", "第 {} 阶段已经验收"},
+    {"the materials of stage {} were reviewed already", "第 {} 阶段的材料已审核过"},
+    {"evidence file {} is not stored: upload it first", "证据文件 {} 尚未上传：请先上传"},
+    {"the maker of a payment may not approve it: a second person must",
+     "付款的经办人不得复核该付款：须由另一人复核"},
+    {"the maker of a payroll run may not approve it: a second person must",
+     "发放批次的经办人不得审批该批次：须由另一人审批"},
+    {"you signed this project's acceptance: its payments are approved by someone else",
+     "您签署过该项目的验收：其付款须由他人复核"},
+    {"allocation {} has less than {} fen left: a budget line is never overdrawn",
+     "资金指标 {} 的余额不足 {} 分：预算指标不得超支"},
+    {"allocation {} has {} fen left to allocate, less than {}",
+     "资金指标 {} 可下达的余额为 {} 分，少于 {} 分"},
+    {"allocation {} has not spent {} fen to give back", "资金指标 {} 没有可退回的 {} 分支出"},
+    {"stage {} may have {} fen more approved (budget × share × verified completion, less what is approved), "
+     "not {}",
+     "第 {} 阶段最多还可批准 {} 分（预算 × 份额 × 核实完成比例，减去已批准金额），不能批准 {} 分"},
+    {"the project may have {} fen more approved (its accepted, verified work), not {}",
+     "该项目最多还可批准 {} 分（按已验收并核实的工程量），不能批准 {} 分"},
+    {"this idempotency key was used for a different payment", "该幂等键已用于另一笔不同的付款"},
+    {"only a prepared payment can be approved; this one is {}", "只有待复核的付款可以复核；该付款{}"},
+    {"only a paid payment can be reversed; this one is {}", "只有已支付的付款可以冲回；该付款{}"},
+    {"a {} payment cannot be cancelled: reverse it instead", "{}的付款不能取消：请改为冲回"},
+    {"a {} payment cannot be cancelled", "{}的付款不能取消"},
+    {"the payment is {}, not {}", "该付款{}，而不是{}"},
+    {"only a prepared payroll run can be approved", "只有待审批的发放批次可以审批"},
+    {"an approved payroll run of this programme covers part of this period",
+     "该扶持项目已有审批通过的发放批次覆盖此期间的一部分"},
+    {"the programme pays nothing for this period", "该扶持项目在此期间没有应发金额"},
+    {"a deceased beneficiary's status cannot change", "已故扶持对象的状态不能再更改"},
+    {"the beneficiary is {} already", "该扶持对象已经{}"},
+    {"an active beneficiary's data is still needed: end or suspend the support first",
+     "在册扶持对象的数据仍用于发放：请先终止或暂停扶持"},
+    {"beneficiary {}'s data is erased already", "扶持对象 {} 的个人信息已删除"},
+    {"this person is registered in the programme already", "此人已在该扶持项目中登记"},
+    {"the bureau has a programme of that name", "本单位已有同名的扶持项目"},
+    {"case {}: you approved this decision already; level {} of {} needs another person",
+     "办件 {}：您已批准过此决定；第 {} 级（共 {} 级）审批须由另一人完成"},
+    {"case {} is within its target: {}", "办件 {} 尚未超过办理时限，暂不能申请协助"},
+    {"case {} is decided: assistance is for cases still waiting",
+     "办件 {} 已作出决定：协助申请仅适用于仍在等待的办件"},
+    {"case {} has an assistance request under way already", "办件 {} 已有进行中的协助申请"},
+    {"case {} is assigned to this person already", "办件 {} 已分配给此人"},
+    {"case {} is {}; {}", "办件 {} {}；{}"},
+    {"assistance can be asked once it is past its target", "办件超过办理时限后才能申请协助"},
+    {"assistance request {} is {}; {}", "协助申请 {} {}；{}"},
+    {"complaint {} is {}; {}", "投诉 {} {}；{}"},
+    {"systemic issue {} is handed to supervision already", "系统性问题 {} 已移交监督"},
+    {"the bureau has a case type with this code already", "本单位已有此代码的办件类型"},
+};
+
+/* Words the refusals carry, in Chinese: states of payments, beneficiaries, cases,
+ * complaints and assistance requests, and what an act needs. */
+static const struct {
+	const char *en, *zh;
+} refusal_words[] = {
+    {"prepared", "待复核"},
+    {"approved", "已复核"},
+    {"paid", "已支付"},
+    {"cancelled", "已取消"},
+    {"reversed", "已冲回"},
+    {"active", "在册"},
+    {"deceased", "已故"},
+    {"moved", "已迁出"},
+    {"suspended", "已暂停"},
+    {"received", "为已接收状态"},
+    {"accepted", "为已受理状态"},
+    {"assigned", "为已分派状态"},
+    {"in_review", "为审查中状态"},
+    {"evidence_requested", "为待补正材料状态"},
+    {"decided", "为已决定状态"},
+    {"closed", "为已办结状态"},
+    {"replied", "为已答复状态"},
+    {"bureau_asked", "为已督促承办单位状态"},
+    {"concluded", "为已办结状态"},
+    {"accepting needs a received case", "只有已接收的办件可以受理"},
+    {"assigning needs an accepted case", "只有已受理的办件可以分派"},
+    {"reassigning needs an assigned case not yet decided", "只有已分派且尚未决定的办件可以改派"},
+    {"starting the review needs an assigned case", "只有已分派的办件可以开始审查"},
+    {"requesting evidence needs a case in review", "只有审查中的办件可以要求补正材料"},
+    {"recording evidence received needs a case waiting for evidence",
+     "只有待补正材料的办件可以登记材料已收到"},
+    {"closing needs a decided case", "只有已作出决定的办件可以办结"},
+    {"a decision needs a case in review", "只有审查中的办件可以作出决定"},
+    {"approval needs a decision proposed on a case in review", "只有审查中且已提出决定的办件可以审批"},
+    {"a replied complaint is not assigned again", "已答复的投诉不能再分派"},
+    {"a reply needs an assigned complaint", "只有已分派的投诉可以答复"},
+    {"satisfaction is recorded after the reply", "答复之后才能记录满意度"},
+    {"its satisfaction is recorded already", "满意度已记录"},
+    {"the bureau is asked once, on a received request", "只能对已接收的申请督促承办单位一次"},
+    {"it is concluded already", "已经办结"},
+};
+
+static const char *refusal_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(refusal_words) / sizeof(refusal_words[0]); i++)
+		if (strlen(refusal_words[i].en) == n && memcmp(refusal_words[i].en, s, n) == 0)
+			return refusal_words[i].zh;
+	return NULL;
+}
+
+/* Matches 'msg' against 'pattern' and, when it matches, writes 'zh' with the
+ * captures into 'out'. */
+static bool refusal_match(char *out, size_t n, const char *pattern, const char *zh, const char *msg)
+{
+	const char *cap[4];
+	size_t caplen[4], ncap = 0;
+	const char *p = pattern, *m = msg;
+
+	for (;;) {
+		const char *hole = strstr(p, "{}");
+		size_t lit = hole ? (size_t)(hole - p) : strlen(p);
+
+		if (strncmp(p, m, lit) != 0)
+			return false;
+		m += lit;
+		if (!hole)
+			break;
+		p = hole + 2;
+		/* The hole runs to the next literal part (or to the end, when last). */
+		const char *next = strstr(p, "{}");
+		size_t nextlen = next ? (size_t)(next - p) : strlen(p);
+		const char *end;
+		if (nextlen == 0) {
+			end = m + strlen(m);
+		} else {
+			char want[128];
+			if (nextlen >= sizeof(want))
+				return false;
+			memcpy(want, p, nextlen);
+			want[nextlen] = '\0';
+			/* The last hole takes the longest run, the others the shortest. */
+			end = NULL;
+			for (const char *q = strstr(m, want); q; q = strstr(q + 1, want)) {
+				end = q;
+				if (next)
+					break;
+			}
+			if (!end)
+				return false;
+		}
+		if (ncap == 4 || end == m)
+			return false;
+		cap[ncap] = m;
+		caplen[ncap++] = (size_t)(end - m);
+		m = end;
+	}
+	if (*m)
+		return false;
+
+	size_t used = 0, k = 0;
+	for (const char *z = zh; *z && used + 1 < n;) {
+		if (z[0] == '{' && z[1] == '}' && k < ncap) {
+			const char *word = refusal_word(cap[k], caplen[k]);
+			int w = word ? snprintf(out + used, n - used, "%s", word)
+			             : snprintf(out + used, n - used, "%.*s", (int)caplen[k], cap[k]);
+			used += w > 0 ? (size_t)w : 0;
+			if (used >= n)
+				used = n - 1;
+			k++;
+			z += 2;
+		} else {
+			out[used++] = *z++;
+		}
+	}
+	out[used] = '\0';
+	return true;
+}
+
+static bool zh_refusal(char *out, size_t n, const char *msg)
+{
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if (refusal_match(out, n, refusals[i].en, refusals[i].zh, msg))
+			return true;
+	return false;
+}
+
 /* ---------------------------------------------------------------- the error reply */
 
 /* Cuts 's' back to valid UTF-8: messages are cut to size by bytes, maybe mid-character. */
@@ -290,9 +492,16 @@ void lz_http__error(lz_reply *out, lz_req *r, int code)
 		snprintf(message, sizeof(message), "%s", own ? e->message : row->en);
 	} else if (code == LZ_EINVALID && own && field[0]) {
 		zh_invalid(message, sizeof(message), r->log_path, field, e->message);
-	} else if (code == LZ_ECONFLICT && own && field[0]) {
+	} else if (code == LZ_ECONFLICT && own && zh_refusal(message, sizeof(message), e->message)) {
+		/* a rule's refusal, in its Chinese sentence */
+	} else if (code == LZ_ECONFLICT && own && field[0] &&
+	           (strstr(e->message, "taken") || strstr(e->message, "already") ||
+	            strstr(e->message, " has a "))) {
 		/* A conflict on a field is a value that must be unique and is taken. */
 		snprintf(message, sizeof(message), "%s已被使用", label_of(r->log_path, field));
+	} else if (code == LZ_ECONFLICT && own) {
+		/* A refusal without its Chinese sentence yet: the reason is never lost. */
+		snprintf(message, sizeof(message), "操作被拒绝：%s", e->message);
 	} else if (code == LZ_EAUTH && strcmp(r->method, "POST") == 0 &&
 	           strcmp(r->log_path, "/api/v1/session") == 0) {
 		snprintf(message, sizeof(message), "账号或密码错误");

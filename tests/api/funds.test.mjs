@@ -120,8 +120,10 @@ test('acceptance: no signature before review, none without an on-site inspection
   r = await sign(reviewer)
   assertError(r, 409, 'conflict')
   assert.match(r.json.error.message, /no on-site inspection/)
+  // In Chinese (the default), the refusal says why as well, not only that it conflicts.
   const zh = await c.post(`/api/v1/stages/${stage.id}/signatures`, {}, { token: reviewer.token })
   assertError(zh, 409, 'conflict')
+  assert.equal(zh.json.error.message, '该阶段没有实地核查记录：验收必须有人到现场核查')
 
   const p = (await c.get(`/api/v1/projects/${project.id}`, { token: reviewer.token })).json
   assert.equal(p.stages[0].materials_reviewed, true)
@@ -146,6 +148,10 @@ test('inspections: evidence must be stored, the place within the site; bad bodie
     { token: reviewer.token, lang: 'en' })
   assertError(r, 409, 'conflict', 'lat')
   assert.match(r.json.error.message, /outside its radius/)
+  r = await c.post(`/api/v1/stages/${stage.id}/inspections`, { ...body, lat: SITE.lat + 50_000 },
+    { token: reviewer.token })
+  assertError(r, 409, 'conflict', 'lat')
+  assert.match(r.json.error.message, /^核查地点距项目现场 \d+ 米，超出现场半径 500 米$/)
   assertError(await c.post(`/api/v1/stages/${stage.id}/inspections`, { ...body, completion_pct: 101 },
     { token: reviewer.token }), 422, 'invalid_field', 'completion_pct')
   assertError(await c.post(`/api/v1/stages/${stage.id}/inspections`, { ...body, evidence: [] },
