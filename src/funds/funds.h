@@ -111,6 +111,8 @@ int lz_project_create(int64_t *out_id, lz_ctx *ctx, const lz_project_input *in) 
  * The project as JSON (caller owns): its fields, its stages (with their ids,
  * materials review, acceptance and payable amount), "payable_fen" (what accepted
  * stages allow in all) and "approved_fen" (approved and paid, net of reversals).
+ * Each stage carries its latest inspection ("inspection": inspector, time, place,
+ * distance, completion, findings, evidence; null when none) and the signatures on it.
  */
 int lz_project_get_json(json_t **out, lz_ctx *ctx, int64_t id) LZ_MUST_USE;
 

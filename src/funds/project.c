@@ -31,6 +31,9 @@ enum {
 	Q_STAGE_BY_SEQ,
 	Q_STAFF_BUREAU,
 	Q_PROJECT_APPROVED,
+	Q_STAGE_INSPECTION,
+	Q_INSPECTION_EVIDENCE,
+	Q_INSPECTION_SIGNATURES,
 };
 
 #define PROJECT_COLS                                                                                         \
@@ -58,6 +61,16 @@ static const char *const sql[] = {
     [Q_STAFF_BUREAU] = "SELECT bureau_id FROM staff WHERE id = ?",
     [Q_PROJECT_APPROVED] = "SELECT COALESCE(SUM(amount_fen), 0) FROM payment WHERE project_id = ? "
                            "AND status IN (2, 3)",
+    /* The latest inspection of a stage (the one signatures count on), its evidence
+     * and its signatures. */
+    [Q_STAGE_INSPECTION] =
+        "SELECT i.id, i.inspector_staff_id, s.name, i.inspected_at, i.lat, i.lon, i.distance_m, "
+        "i.completion_pct, i.findings FROM inspection i JOIN staff s ON s.id = i.inspector_staff_id "
+        "WHERE i.stage_id = ? ORDER BY i.id DESC LIMIT 1",
+    [Q_INSPECTION_EVIDENCE] = "SELECT sha256 FROM inspection_evidence WHERE inspection_id = ? ORDER BY id",
+    [Q_INSPECTION_SIGNATURES] = "SELECT a.staff_id, s.name, a.signed_at FROM acceptance_signature a JOIN "
+                                "staff s ON s.id = a.staff_id "
+                                "WHERE a.inspection_id = ? ORDER BY a.id",
 };
 
 #define RADIUS_MAX 50000
@@ -227,8 +240,7 @@ static int check_input(int64_t *kind, const lz_project_input *in)
 	for (size_t i = 0; i < in->nstages; i++) {
 		const lz_stage_input *st = &in->stages[i];
 		if ((error = lz_text_check("stages.name", st->name, true, STAGE_NAME_MAX, 0)) < 0 ||
-		    (error = lz_text_check("stages.criteria", st->criteria, true, LZ_FUNDS_TEXT_MAX, 0)) <
-		        0)
+		    (error = lz_text_check("stages.criteria", st->criteria, true, LZ_FUNDS_TEXT_MAX, 0)) < 0)
 			return error;
 		if (st->share_bp < 1 || st->share_bp > 10000)
 			return lz_error_set(LZ_EINVALID, "stages.share_bp",
@@ -270,6 +282,76 @@ static json_t *stage_json(lz_stmt *s, int64_t budget_fen)
 }
 
 /* The project's JSON, whatever the scope (the caller checked it). */
+/*
+ * Adds to a stage's JSON its latest inspection ("inspection": inspector, time, place,
+ * distance from the site, completion, findings, evidence hashes; null when none) and
+ * the signatures on it ("signatures": [{staff_id, name, signed_at}]), so that a reader
+ * sees who went on site and who signed before any payment exists.
+ */
+static int stage_acceptance(json_t *stage, lz_conn *conn)
+{
+	lz_stmt *s = NULL;
+	json_t *insp = json_null(), *list = json_array(), *evidence;
+	int64_t inspection_id = 0;
+	int error, rc;
+
+	if ((error = lz_stmt_prepare(&s, conn, sql[Q_STAGE_INSPECTION])) < 0 ||
+	    (error = lz_stmt_bindv(s, "i", json_integer_value(json_object_get(stage, "id")))) < 0)
+		goto done;
+	if ((rc = lz_stmt_step(s)) == LZ_ROW) {
+		inspection_id = lz_stmt_int(s, 0);
+		insp = json_object();
+		json_object_set_new(insp, "id", json_integer(inspection_id));
+		json_object_set_new(insp, "inspector",
+		                    json_pack("{s:I,s:s}", "staff_id", (json_int_t)lz_stmt_int(s, 1), "name",
+		                              lz_stmt_text(s, 2)));
+		json_object_set_new(insp, "inspected_at", lz_json_time(lz_stmt_int(s, 3)));
+		json_object_set_new(insp, "lat", json_integer(lz_stmt_int(s, 4)));
+		json_object_set_new(insp, "lon", json_integer(lz_stmt_int(s, 5)));
+		json_object_set_new(insp, "distance_m", json_integer(lz_stmt_int(s, 6)));
+		json_object_set_new(insp, "completion_pct", json_integer(lz_stmt_int(s, 7)));
+		json_object_set_new(insp, "findings", json_string(lz_stmt_text(s, 8)));
+	} else if (rc < 0) {
+		error = rc;
+		goto done;
+	}
+	lz_stmt_finish(s);
+	s = NULL;
+	if (inspection_id) {
+		evidence = json_array();
+		json_object_set_new(insp, "evidence", evidence);
+		if ((error = lz_stmt_prepare(&s, conn, sql[Q_INSPECTION_EVIDENCE])) < 0 ||
+		    (error = lz_stmt_bindv(s, "i", inspection_id)) < 0)
+			goto done;
+		while ((rc = lz_stmt_step(s)) == LZ_ROW)
+			json_array_append_new(evidence, json_string(lz_stmt_text(s, 0)));
+		lz_stmt_finish(s);
+		s = NULL;
+		if (rc < 0) {
+			error = rc;
+			goto done;
+		}
+		if ((error = lz_stmt_prepare(&s, conn, sql[Q_INSPECTION_SIGNATURES])) < 0 ||
+		    (error = lz_stmt_bindv(s, "i", inspection_id)) < 0)
+			goto done;
+		while ((rc = lz_stmt_step(s)) == LZ_ROW)
+			json_array_append_new(list, json_pack("{s:I,s:s,s:o}", "staff_id",
+			                                      (json_int_t)lz_stmt_int(s, 0), "name",
+			                                      lz_stmt_text(s, 1), "signed_at",
+			                                      lz_json_time(lz_stmt_int(s, 2))));
+		if (rc < 0) {
+			error = rc;
+			goto done;
+		}
+	}
+	error = 0;
+done:
+	lz_stmt_finish(s);
+	json_object_set_new(stage, "inspection", insp);
+	json_object_set_new(stage, "signatures", list);
+	return error;
+}
+
 static int project_fetch(json_t **out, lz_conn *conn, const lz_funds_project_row *p)
 {
 	lz_stmt *s = NULL;
@@ -315,7 +397,14 @@ static int project_fetch(json_t **out, lz_conn *conn, const lz_funds_project_row
 		error = rc;
 		goto done;
 	}
-	json_array_foreach(stages, i, st) payable += json_integer_value(json_object_get(st, "payable_fen"));
+	lz_stmt_finish(s);
+	s = NULL;
+	json_array_foreach(stages, i, st)
+	{
+		payable += json_integer_value(json_object_get(st, "payable_fen"));
+		if ((error = stage_acceptance(st, conn)) < 0)
+			goto done;
+	}
 	if ((error = lz_exec_int(&approved, conn, sql[Q_PROJECT_APPROVED], true, "i", p->id)) < 0)
 		goto done;
 	json_object_set_new(o, "payable_fen", json_integer(payable));

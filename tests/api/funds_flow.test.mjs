@@ -216,11 +216,22 @@ test('acceptance: review, an inspection on site with the evidence, two signature
   assert.equal(r.status, 201, r.text)
   r = await c.post(`/api/v1/stages/${stage.id}/signatures`, {}, { token: reviewer.token })
   assert.deepEqual(r.json, { stage_id: stage.id, accepted: false })
+  // The project shows who went on site, with the evidence, and who has signed so far.
+  const half = (await c.get(`/api/v1/projects/${project.id}`, { token: finance.token })).json.stages[0]
+  assert.equal(half.inspection.completion_pct, 100)
+  assert.deepEqual(half.inspection.evidence, [evidence.sha256])
+  assert.ok(half.inspection.inspector.name, 'the inspector is named')
+  assert.ok(half.inspection.distance_m > 0 && half.inspection.distance_m <= 500, `${half.inspection.distance_m} m`)
+  assert.equal(half.signatures.length, 1)
+  assert.equal(half.signatures[0].staff_id, half.inspection.inspector.staff_id)
   assertError(await c.post(`/api/v1/stages/${stage.id}/signatures`, {}, { token: reviewer.token }), 409, 'conflict')
   r = await c.post(`/api/v1/stages/${stage.id}/signatures`, {}, { token: signer.session.token })
   assert.deepEqual(r.json, { stage_id: stage.id, accepted: true })
   const p = (await c.get(`/api/v1/projects/${project.id}`, { token: finance.token })).json
   assert.equal(p.payable_fen, 40_000_00)
+  assert.equal(p.stages[0].signatures.length, 2)
+  assert.equal(p.stages[1].inspection, null)
+  assert.deepEqual(p.stages[1].signatures, [])
 })
 
 test('payment: prepared once under its key, approved by a third person, paid', async () => {
