@@ -9,6 +9,7 @@
 // The binary is $LUZHI_BIN, or build/luzhi in the repository. Both commands run with
 // LUZHI_PASSWORD_COST=min so that password hashing does not slow the tests down.
 import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -79,13 +80,81 @@ function psql(base, sql) {
   if (r.status !== 0) throw new Error(`psql failed: ${sql}`)
 }
 
+function pgHas(base, db) {
+  const r = spawnSync('psql', [`${base}postgres`, '-qXAtc', `SELECT 1 FROM pg_database WHERE datname = '${db}'`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  return r.status === 0 && r.stdout.trim() === '1'
+}
+
 // Where the store of a test server lives: --db on PostgreSQL, the data dir otherwise.
-async function storeArgs() {
+async function storeArgs(template) {
   const base = await pgBase()
   if (!base) return { args: [], drop: () => {} }
   const name = `luzhi_api_${process.pid}_${++pgSerial}`
-  psql(base, `CREATE DATABASE ${name}`)
+  psql(base, template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`)
   return { args: ['--db', `${base}${name}`], drop: () => psql(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+}
+
+// The demo store is made once per binary (and per PostgreSQL cluster) and copied for
+// each server: a data directory of the same bytes on SQLite, a database made from a
+// template database on PostgreSQL. A copy is the very store `luzhi demo` leaves, so
+// every server still starts on a fresh demo; only the minutes of loading it again are
+// saved. unit/test_demo tests the loading itself. The template is built under a
+// temporary name and renamed into place, so test processes running side by side
+// never see half of one.
+const TEMPLATE_PREFIX = 'luzhi-demo-template-'
+
+function binaryKey(bin, stat, base) {
+  const h = createHash('sha256').update(`${path.resolve(bin)}\0${stat.size}\0${stat.mtimeMs}\0${base || 'sqlite'}`)
+  return h.digest('hex').slice(0, 16)
+}
+
+async function demoTemplate(bin, env, base) {
+  const key = binaryKey(bin, await fs.stat(bin), base)
+  const dir = path.join(os.tmpdir(), `${TEMPLATE_PREFIX}${key}`)
+  const db = base ? `luzhi_tpl_${key}` : null
+  try {
+    await fs.access(path.join(dir, 'ready'))
+    // A cluster started again on the same port has no template yet.
+    if (!base || pgHas(base, db)) return { dir, db }
+    await fs.rm(dir, { recursive: true, force: true })
+  } catch {
+    // not made yet
+  }
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), `${TEMPLATE_PREFIX}tmp-`))
+  const tmpDb = base ? `luzhi_tpl_tmp_${process.pid}_${Date.now()}` : null
+  try {
+    if (base) psql(base, `CREATE DATABASE ${tmpDb}`)
+    const args = ['demo', '--data-dir', tmp, ...(base ? ['--db', `${base}${tmpDb}`] : [])]
+    const r = spawnSync(bin, args, { env, stdio: ['ignore', 2, 'inherit'] })
+    if (r.error) throw r.error
+    if (r.status !== 0) throw new Error(`luzhi demo exited with ${r.status ?? r.signal}`)
+    if (base) {
+      // Only one process may name the template; a loser drops its own copy.
+      const rr = spawnSync('psql', [`${base}postgres`, '-qXc', `ALTER DATABASE ${tmpDb} RENAME TO ${db}`],
+        { stdio: ['ignore', 'ignore', 'ignore'] })
+      if (rr.status !== 0) psql(base, `DROP DATABASE IF EXISTS ${tmpDb} WITH (FORCE)`)
+    }
+    await fs.writeFile(path.join(tmp, 'ready'), key)
+    try {
+      await fs.rename(tmp, dir)
+    } catch {
+      await fs.rm(tmp, { recursive: true, force: true }) // another process was first
+    }
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true })
+    if (base) psql(base, `DROP DATABASE IF EXISTS ${tmpDb} WITH (FORCE)`)
+    throw e
+  }
+  // Templates of earlier builds of the same binary are not needed any more.
+  for (const name of await fs.readdir(os.tmpdir())) {
+    if (name.startsWith(TEMPLATE_PREFIX) && name !== path.basename(dir) && !name.includes('tmp-')) {
+      const other = path.join(os.tmpdir(), name)
+      const st = await fs.stat(other).catch(() => null)
+      if (st && Date.now() - st.mtimeMs > 3600_000) await fs.rm(other, { recursive: true, force: true })
+    }
+  }
+  return { dir, db }
 }
 
 // Starts the server. With 'demo' (the default) the store is first filled by
@@ -100,14 +169,14 @@ export async function startServer({ demo = true } = {}) {
 
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-test-'))
   const env = childEnv()
-  const store = await storeArgs()
+  // The child's stdout goes to our stderr: node's test runner reads our stdout.
+  const template = demo ? await demoTemplate(bin, env, await pgBase()) : null
+  const store = await storeArgs(template?.db)
 
   try {
-    if (demo) {
-      // The child's stdout goes to our stderr: node's test runner reads our stdout.
-      const r = spawnSync(bin, ['demo', '--data-dir', dataDir, ...store.args], { env, stdio: ['ignore', 2, 'inherit'] })
-      if (r.error) throw r.error
-      if (r.status !== 0) throw new Error(`luzhi demo exited with ${r.status ?? r.signal}`)
+    if (template) {
+      await fs.cp(template.dir, dataDir, { recursive: true })
+      await fs.rm(path.join(dataDir, 'ready'), { force: true })
     }
 
     const port = await freePort()
