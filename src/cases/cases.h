@@ -334,6 +334,43 @@ int lz_case_inbox(json_t **out, lz_ctx *ctx, const lz_case_inbox_query *q) LZ_MU
  * "cursor" when it is not one. */
 int lz_case_inbox_cursor(lz_case_inbox_query *q, const char *cursor) LZ_MUST_USE;
 
+typedef struct {
+	int64_t bureau_id;         /* that bureau (in scope) and those below; 0 = the actor's scope */
+	const char *state;         /* a state name ("in_review"); NULL = any */
+	int64_t type_id;           /* 0 = any */
+	int64_t assignee_staff_id; /* 0 = any */
+	int overdue;               /* -1 any, 0 not overdue, 1 overdue (the clock now) */
+	int64_t from, to;          /* received in [from, to); 0 = no bound */
+	int64_t after_received;    /* cursor: (received_at, id) of the last row read, 0/0 to start */
+	int64_t after_id;
+	int limit; /* 1..200 */
+} lz_case_query;
+
+#define LZ_CASE_QUERY_INIT                                                                                   \
+	{                                                                                                    \
+		0, NULL, 0, 0, -1, 0, 0, 0, 0, 50                                                            \
+	}
+
+/*
+ * The cases in scope that match the filters, newest first (received_at DESC, id
+ * DESC), each as the inbox shows it (receipt, type, state, clock, due_at, overdue)
+ * with its bureau and assignee — nothing personal. *out is {"items":[…],
+ * "next_cursor":"<received_at>.<id>"|null} (caller owns). A bureau out of scope is
+ * LZ_ENOTFOUND naming bureau_id; a bad filter LZ_EINVALID naming it. Requires
+ * LZ_PERM_CASE_READ.
+ */
+int lz_case_list(json_t **out, lz_ctx *ctx, const lz_case_query *q) LZ_MUST_USE;
+/* Reads a next_cursor of lz_case_list into q. LZ_EINVALID naming "cursor" when it
+ * is not one. */
+int lz_case_list_cursor(lz_case_query *q, const char *cursor) LZ_MUST_USE;
+
+/*
+ * The bureaus that offer at least one active case type, by code: [{id, code, name,
+ * parent_code}] (caller owns), for the public to choose where to apply. The public
+ * actor, or LZ_PERM_CASE_READ.
+ */
+int lz_case_bureaus_offering(json_t **out, lz_ctx *ctx) LZ_MUST_USE;
+
 /*
  * The public status of a case by receipt number and check code: receipt, type,
  * state, outcome, reasons (refusals), received_at, due_at, decided_at — nothing

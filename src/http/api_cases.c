@@ -9,6 +9,8 @@
  *	GET   /api/v1/bureaus/{id}/calendar         ?from=&to= (YYYY-MM-DD)
  *	PUT   /api/v1/bureaus/{id}/calendar/{date}  {kind: holiday|workday|default, name}
  *	POST  /api/v1/cases                         received at the window, by phone, or as proxy
+ *	GET   /api/v1/cases                         ?bureau_id=&state=&type_id=&assignee=&overdue=
+ *	                                            &from=&to=&cursor=&limit= : newest first, masked
  *	GET   /api/v1/cases/{id}                    masked, with clock, events and approvals
  *	POST  /api/v1/cases/{id}/accept | start-review | evidence-received | close   {note}
  *	POST  /api/v1/cases/{id}/request-evidence   {note} (required: what is needed)
@@ -409,6 +411,30 @@ int api_inbox(lz_reply *out, lz_req *r)
 	return 0;
 }
 
+int api_case_list(lz_reply *out, lz_req *r)
+{
+	lz_case_query q = LZ_CASE_QUERY_INIT;
+	const char *cursor = lz_http__query(r, "cursor"), *overdue = lz_http__query(r, "overdue");
+	json_t *page;
+	int error;
+
+	if (overdue && strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0)
+		return lz_error_set(LZ_EINVALID, "overdue", "overdue must be true or false");
+	if (overdue)
+		q.overdue = strcmp(overdue, "true") == 0;
+	q.state = lz_http__query(r, "state");
+	if ((error = lz_http__query_id(&q.bureau_id, r, "bureau_id")) < 0 ||
+	    (error = lz_http__query_id(&q.type_id, r, "type_id")) < 0 ||
+	    (error = lz_http__query_id(&q.assignee_staff_id, r, "assignee")) < 0 ||
+	    (error = lz_http__query_time(&q.from, r, "from")) < 0 ||
+	    (error = lz_http__query_time(&q.to, r, "to")) < 0 || (error = query_limit(&q.limit, r)) < 0 ||
+	    (cursor && (error = lz_case_list_cursor(&q, cursor)) < 0) ||
+	    (error = lz_case_list(&page, &r->ctx, &q)) < 0)
+		return error;
+	lz_http__json(out, 200, page);
+	return 0;
+}
+
 static int stats_query(lz_case_stats_query *q, lz_req *r)
 {
 	int error;
@@ -687,10 +713,12 @@ static int issue_param(int64_t *out, lz_req *r)
 	}
 	json_decref(open);
 	if (found == 0)
-		return lz_error_set(LZ_ENOTFOUND, NULL, "no open systemic issue has the cause %.64s", v ? v : "");
+		return lz_error_set(LZ_ENOTFOUND, NULL, "no open systemic issue has the cause %.64s",
+		                    v ? v : "");
 	if (found > 1)
 		return lz_error_set(LZ_ECONFLICT, NULL,
-		                    "%zu bureaus have an open issue with this cause: hand one over by its id", found);
+		                    "%zu bureaus have an open issue with this cause: hand one over by its id",
+		                    found);
 	return 0;
 }
 
@@ -708,8 +736,8 @@ int api_systemic_issue_handoff(lz_reply *out, lz_req *r)
 	    (error = lz_assistance_handoff(&handoff, &r->ctx, id, summary)) < 0)
 		goto done;
 	lz_http__json(out, 201,
-	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id", (json_int_t)handoff,
-	                        "status", "handed_to_supervision"));
+	              json_pack("{s:I,s:I,s:s}", "issue_id", (json_int_t)id, "handoff_id",
+	                        (json_int_t)handoff, "status", "handed_to_supervision"));
 done:
 	json_decref(body);
 	return error;

@@ -4,6 +4,7 @@
  * the public may do.
  *
  *	GET  /public/v1/languages               the portal's languages (name in itself, dir)
+ *	GET  /public/v1/bureaus                 the bureaus with an active case type, by code
  *	GET  /public/v1/case-types              ?bureau_id= : active types, every language
  *	GET  /public/v1/processing-times        ?bureau_id=&type_id=&from=&to= : published
  *	                                        figures, no drill-down
@@ -102,6 +103,18 @@ int api_public_languages(lz_reply *out, lz_req *r)
 		                                       languages[i].name, "dir", languages[i].dir));
 	lz_http__json(out, 200, json_pack("{s:o,s:s}", "items", items, "default", "zh-CN"));
 	out->cache_control = "public, max-age=3600";
+	return 0;
+}
+
+int api_public_bureaus(lz_reply *out, lz_req *r)
+{
+	json_t *items;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_lookup)) < 0 ||
+	    (error = lz_case_bureaus_offering(&items, &r->ctx)) < 0)
+		return error;
+	lz_http__json(out, 200, lz_http__list(items, 0));
 	return 0;
 }
 

@@ -9,7 +9,8 @@
 // analytics. Case assistance is refused while a case is within its target; once the
 // server's clock has moved past it (LUZHI_TEST_NOW_FILE, for tests only), the
 // ombudsman asks the bureau, concludes twice with one cause, and the systemic issue
-// is handed to supervision.
+// is handed to supervision. The list of cases pages newest first without
+// duplicates, filters, keeps to the reader's scope and shows nothing personal.
 import assert from 'node:assert/strict'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -335,4 +336,76 @@ test('case assistance: refused within target, then the ombudsman unsticks two ca
   assert.equal(r.status, 200)
   assert.equal(r.json.clock.overdue, true, JSON.stringify(r.json.clock))
   await setOffset(0)
+})
+
+test('the case list: newest first in pages without duplicates, filtered, scoped, and masked', async () => {
+  const mine = [await receive(typeA), await receive(typeA), await receive(typeB)]
+  const list = async (query, who = clerk) => {
+    const r = await c.get(`/api/v1/cases${query}`, { token: who.token, lang: 'en' })
+    assert.equal(r.status, 200, r.text)
+    return r.json
+  }
+  // Every page of limit 2, following next_cursor.
+  const ids = []
+  let page = await list('?limit=2')
+  for (let n = 0; ; n++) {
+    assert.ok(n < 500, 'the pages end')
+    assert.ok(page.items.length <= 2)
+    ids.push(...page.items.map((k) => k.id))
+    if (!page.next_cursor) break
+    page = await list(`?limit=2&cursor=${encodeURIComponent(page.next_cursor)}`)
+  }
+  assert.equal(new Set(ids).size, ids.length, 'no case twice')
+  const whole = await list('?limit=200')
+  assert.deepEqual(ids.slice(0, whole.items.length), whole.items.map((k) => k.id))
+  for (let i = 1; i < whole.items.length; i++) {
+    const [a, b] = [whole.items[i - 1], whole.items[i]]
+    assert.ok(a.received_at > b.received_at || (a.received_at === b.received_at && a.id > b.id), 'newest first')
+  }
+  for (const k of mine) assert.ok(ids.includes(k.id), `case ${k.id} listed`)
+  assert.ok(whole.items.every((k) => k.bureau_id === tonglu.id), 'the clerk sees Tonglu only')
+  const text = JSON.stringify(whole)
+  assert.ok(!text.includes(ID_NUMBER) && !text.includes('13800138000') && !text.includes('张三丰'), 'nothing personal')
+  const item = whole.items.find((k) => k.id === mine[0].id)
+  for (const key of ['receipt_no', 'type_code', 'state', 'due_at', 'clock_seconds', 'remaining_seconds', 'overdue']) {
+    assert.ok(key in item, key)
+  }
+
+  // Filters.
+  let r = await list(`?type_id=${typeB.id}&limit=200`)
+  assert.ok(r.items.length >= 1 && r.items.every((k) => k.type_id === typeB.id))
+  r = await list('?state=closed&limit=200')
+  assert.ok(r.items.some((k) => k.id === kase.id) && r.items.every((k) => k.state === 'closed'))
+  await act(clerk, mine[1].id, 'accept')
+  await act(clerk, mine[1].id, 'assign', { staff_id: reviewerStaff })
+  r = await list(`?assignee=${reviewerStaff}&state=assigned&limit=200`)
+  assert.ok(r.items.some((k) => k.id === mine[1].id))
+  assert.ok(r.items.every((k) => k.assignee_staff_id === reviewerStaff && k.state === 'assigned'))
+  r = await list('?overdue=false&limit=200')
+  assert.ok(r.items.every((k) => k.overdue === false))
+  r = await list('?overdue=true&limit=200')
+  assert.ok(r.items.every((k) => k.overdue === true))
+  r = await list(`?from=${encodeURIComponent(item.received_at)}&limit=200`)
+  assert.ok(r.items.some((k) => k.id === mine[0].id) && r.items.every((k) => k.received_at >= item.received_at))
+  r = await list(`?to=${encodeURIComponent(item.received_at)}&limit=200`)
+  assert.ok(!r.items.some((k) => k.id === mine[0].id) && r.items.every((k) => k.received_at < item.received_at))
+  r = await list(`?bureau_id=${tonglu.id}&limit=200`)
+  assert.equal(r.items.length, whole.items.length)
+
+  // Scope: another province's bureau is missing; its director does not see Tonglu's cases.
+  const hubei = (await c.get('/api/v1/bureaus/420000', { token: admin.token })).json
+  r = await c.get(`/api/v1/cases?bureau_id=${hubei.id}`, { token: clerk.token, lang: 'en' })
+  assertError(r, 404, 'not_found')
+  const other = await list('?limit=200', await c.signIn('director'))
+  assert.ok(!other.items.some((k) => k.bureau_id === tonglu.id))
+
+  // Bad filters name their field.
+  for (const [query, field] of [['?state=lost', 'state'], ['?overdue=maybe', 'overdue'], ['?limit=0', 'limit'],
+    ['?limit=201', 'limit'], ['?cursor=abc', 'cursor'], ['?type_id=x', 'type_id'], ['?assignee=-3', 'assignee'],
+    ['?from=yesterday', 'from']]) {
+    r = await c.get(`/api/v1/cases${query}`, { token: clerk.token, lang: 'en' })
+    assertError(r, 422, 'invalid_field', field)
+  }
+  r = await c.get('/api/v1/cases')
+  assert.equal(r.status, 401)
 })

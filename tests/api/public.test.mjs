@@ -1,12 +1,13 @@
-// The public portal's API, /public/v1, with no account: the languages, the active
-// case types of a bureau, published processing times, an online application (201
-// with the receipt number and the check code, shown once), a status lookup that
-// shows nothing personal, and a wrong check code that reads exactly like an
-// unknown receipt number. Then the refusals: an unknown case type (422 naming it),
-// an oversized body (413), and floods of lookups and of submissions (429 with
-// Retry-After). The portal's pages are served as their own entry, never as the
-// console. Each test speaks from its own client address (X-Real-IP, trusted from
-// loopback only), so the per-address buckets of one test do not drain another's.
+// The public portal's API, /public/v1, with no account: the languages, the bureaus
+// that take applications, the active case types of a bureau, published processing
+// times, an online application (201 with the receipt number and the check code,
+// shown once), a status lookup that shows nothing personal, and a wrong check code
+// that reads exactly like an unknown receipt number. Then the refusals: an unknown
+// case type (422 naming it), an oversized body (413), and floods of lookups and of
+// submissions (429 with Retry-After). The portal's pages are served as their own
+// entry, never as the console. Each test speaks from its own client address
+// (X-Real-IP, trusted from loopback only), so the per-address buckets of one test do
+// not drain another's.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 
@@ -58,6 +59,33 @@ test('languages: eight, each named in itself, one right-to-left', async () => {
   assert.equal(byTag.ar.name, 'العربية')
   assert.equal(byTag['zh-CN'].name, '简体中文')
   assert.ok(r.json.items.filter((l) => l.dir === 'ltr').length === 7)
+})
+
+test('bureaus: those that offer an active case type, with their parent, throttled like the other reads', async () => {
+  const r = await c.get('/public/v1/bureaus', from('198.51.100.30', { lang: 'en' }))
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.next_cursor, null)
+  const t = r.json.items.find((b) => b.code === '330122')
+  assert.ok(t, 'Tonglu offers portal_visa')
+  assert.equal(t.id, tonglu.id)
+  assert.equal(typeof t.name, 'string')
+  assert.equal(t.parent_code, '330100')
+  assert.deepEqual(Object.keys(t).sort(), ['code', 'id', 'name', 'parent_code'])
+  const codes = r.json.items.map((b) => b.code)
+  assert.deepEqual(codes, [...codes].sort(), 'by code')
+  assert.equal(new Set(codes).size, codes.length)
+  for (const b of r.json.items.slice(0, 5)) {
+    const types = await c.get(`/public/v1/case-types?bureau_id=${b.id}`, from('198.51.100.31', { lang: 'en' }))
+    assert.equal(types.status, 200, types.text)
+    assert.ok(types.json.items.length > 0, `${b.code} has an active type`)
+  }
+  let throttled = null
+  for (let i = 0; i < LOOKUP_BURST + 5 && !throttled; i++) {
+    const q = await c.get('/public/v1/bureaus', from('198.51.100.32'))
+    if (q.status === 429) throttled = q
+  }
+  assert.ok(throttled, 'a flood of bureau lists is throttled')
+  assert.ok(Number(throttled.headers.get('retry-after')) >= 1)
 })
 
 test('case types: the active ones, in every language, with materials and target', async () => {
