@@ -32,6 +32,8 @@ enum {
 	Q_CASE_BUREAU,
 };
 
+#define DONE "(CASE WHEN a.state = 3 THEN 1 ELSE 0 END)"
+#define DUE "COALESCE(a.action_deadline, a.received_at)"
 #define REQUEST_SELECT                                                                                       \
 	"SELECT a.id, a.bureau_id, a.case_id, a.reason, a.state, a.received_at, a.action, "                  \
 	"a.action_deadline, "                                                                                \
@@ -66,9 +68,10 @@ static const char *const sql[] = {
               "action_deadline = ?, updated_at = ? WHERE id = ?",
     [Q_CONCLUDE] = "UPDATE assistance_request SET state = 3, outcome = ?, outcome_note = ?, cause_key = ?, "
                    "concluded_by = ?, concluded_at = ?, updated_at = ? WHERE id = ?",
-    [Q_LIST] =
-        REQUEST_SELECT "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND a.id > ? AND (? = 0 OR a.state = ?) "
-                       "ORDER BY a.id LIMIT ?",
+    /* The queue: open requests first — waiting on the bureau by the deadline it was
+     * given, not yet asked by the time received — then the concluded ones. */
+    [Q_LIST] = REQUEST_SELECT "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND (? = 0 OR a.state = ?) "
+                              "AND " QUEUE_AFTER(DONE, DUE, "a.id") "ORDER BY " DONE ", " DUE ", a.id LIMIT ?",
     [Q_CAUSE_COUNT] = "SELECT COUNT(*), MIN(a.concluded_at), MAX(a.concluded_at) FROM assistance_request a "
                       "JOIN bureau b ON b.id = a.bureau_id WHERE a.cause_key = ? AND a.state = 3 "
                       "AND b.path LIKE (CAST(? AS TEXT) || '%')",
@@ -364,36 +367,38 @@ done:
 	return error;
 }
 
-int lz_assistance_list(json_t **out, lz_ctx *ctx, const char *state, int64_t after_id, int limit)
+int lz_assistance_list(json_t **out, lz_ctx *ctx, const char *state, const char *cursor, int limit)
 {
 	lz_conn *conn;
 	lz_stmt *s = NULL;
 	json_t *items = NULL;
+	lz_cases__queue_pos at;
 	int st = 0, n = 0, error;
-	int64_t last = 0;
 
 	*out = NULL;
 	limit = lz_cases__limit(limit);
-	if ((error = lz_auth_require(ctx, LZ_PERM_ASSISTANCE_HANDLE)) < 0)
+	if ((error = lz_auth_require(ctx, LZ_PERM_ASSISTANCE_HANDLE)) < 0 ||
+	    (error = lz_cases__queue_cursor(&at, cursor)) < 0)
 		return error;
 	if (state && !(st = state_parse(state)))
 		return lz_error_set(LZ_EINVALID, "state",
 		                    "state must be received, bureau_asked or concluded");
 	if ((error = lz_ctx_conn(&conn, ctx)) < 0 || (error = lz_stmt_prepare(&s, conn, sql[Q_LIST])) < 0 ||
-	    (error = lz_stmt_bindv(s, "tiiii", lz_cases__scope_prefix(ctx), after_id, (int64_t)st,
-	                           (int64_t)st, (int64_t)limit)) < 0)
+	    (error = lz_stmt_bindv(s, "tiiiiiiii", lz_cases__scope_prefix(ctx), (int64_t)st, (int64_t)st, at.done,
+	                           at.done, at.due, at.due, at.id, (int64_t)limit)) < 0)
 		goto done;
 	items = json_array();
 	while ((error = lz_stmt_step(s)) == LZ_ROW) {
 		json_array_append_new(items, request_json(s));
-		last = lz_stmt_int(s, C_ID);
+		at.done = lz_stmt_int(s, C_STATE) == 3;
+		at.due = lz_stmt_is_null(s, C_DEADLINE) ? lz_stmt_int(s, C_RECEIVED) : lz_stmt_int(s, C_DEADLINE);
+		at.id = lz_stmt_int(s, C_ID);
 		n++;
 	}
 	if (error < 0)
 		goto done;
 	error = 0;
-	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	                 n == limit ? json_integer(last) : json_null());
+	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor", lz_cases__queue_next(&at, n == limit));
 	items = NULL;
 done:
 	lz_stmt_finish(s);

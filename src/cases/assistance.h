@@ -56,9 +56,12 @@ int lz_assistance_conclude(lz_ctx *ctx, int64_t id, const char *outcome, const c
 /* One request in scope as JSON, with its case's receipt, state and clock. */
 int lz_assistance_get_json(json_t **out, lz_ctx *ctx, int64_t id) LZ_MUST_USE;
 
-/* Requests in scope by id: {"items":[…],"next_cursor":id|null}. 'state' NULL = any.
- * Requires LZ_PERM_ASSISTANCE_HANDLE. */
-int lz_assistance_list(json_t **out, lz_ctx *ctx, const char *state, int64_t after_id, int limit) LZ_MUST_USE;
+/* Requests in scope as a queue: the open ones first — those waiting on their bureau
+ * by the deadline it was given, those not yet asked by the time received — then the
+ * concluded ones: {"items":[…],"next_cursor":"…"|null}; 'cursor' NULL = the first
+ * page. 'state' NULL = any. Requires LZ_PERM_ASSISTANCE_HANDLE. */
+int lz_assistance_list(json_t **out, lz_ctx *ctx, const char *state, const char *cursor,
+                       int limit) LZ_MUST_USE;
 
 /* Systemic issues of the bureaus in scope; 'status' "open", "handed_to_supervision"
  * or NULL (any). Each with its cause, request count, first and last time. */

@@ -26,6 +26,32 @@ int lz_cases__limit(int limit)
 	return limit < 1 ? 50 : limit > LZ_CASES_LIST_MAX ? LZ_CASES_LIST_MAX : limit;
 }
 
+int lz_cases__queue_cursor(lz_cases__queue_pos *out, const char *cursor)
+{
+	long long done, due, id;
+	int used = 0;
+
+	*out = (lz_cases__queue_pos)LZ_CASES_QUEUE_START;
+	if (!cursor || !*cursor)
+		return 0;
+	if (sscanf(cursor, "%lld.%lld.%lld%n", &done, &due, &id, &used) != 3 || cursor[used] != '\0' ||
+	    (done != 0 && done != 1) || id <= 0)
+		return lz_error_set(LZ_EINVALID, "cursor", "cursor is not one this list gave");
+	*out = (lz_cases__queue_pos){done, due, id};
+	return 0;
+}
+
+json_t *lz_cases__queue_next(const lz_cases__queue_pos *last, bool full)
+{
+	char text[72];
+
+	if (!full)
+		return json_null();
+	snprintf(text, sizeof text, "%lld.%lld.%lld", (long long)last->done, (long long)last->due,
+	         (long long)last->id);
+	return json_string(text);
+}
+
 int lz_cases__person(int64_t *out_staff_id, lz_ctx *ctx, const char *what)
 {
 	int64_t staff_id = 0;

@@ -15,6 +15,27 @@
 int lz_cases__limit(int limit);
 
 /*
+ * A place in a work queue (complaints, assistance requests) ordered as people work
+ * it: the open items first, by due time, then the finished ones; ties by id. The
+ * cursor is "DONE.DUE.ID" as the last item of a page gives it. A queue's SQL orders by
+ * (done, due, id) and keeps the rows after the place with QUEUE_AFTER(done, due, id),
+ * binding done, done, due, due, id.
+ */
+typedef struct {
+	int64_t done, due, id;
+} lz_cases__queue_pos;
+
+#define LZ_CASES_QUEUE_START {0, INT64_MIN / 2, 0}
+#define QUEUE_AFTER(done, due, id)                                                                           \
+	"(" done " > ? OR (" done " = ? AND (" due " > ? OR (" due " = ? AND " id " > ?)))) "
+
+/* Reads a cursor; NULL or "" is the start; anything this list did not give is
+ * LZ_EINVALID naming "cursor". */
+int lz_cases__queue_cursor(lz_cases__queue_pos *out, const char *cursor) LZ_MUST_USE;
+/* The cursor of the page after 'last' as JSON text, or null when the page was short. */
+json_t *lz_cases__queue_next(const lz_cases__queue_pos *last, bool full);
+
+/*
  * The staff record the acting account is linked to. The system, the public and
  * accounts without a staff record are LZ_EFORBIDDEN naming 'what'.
  */

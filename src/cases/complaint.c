@@ -60,6 +60,7 @@ enum {
 	C_REPLIED_BY
 };
 
+#define DONE "(CASE WHEN x.state = 3 THEN 1 ELSE 0 END)"
 #define IN_SCOPE "x.bureau_id IN (SELECT b.id FROM bureau b WHERE b.path LIKE (CAST(? AS TEXT) || '%')) "
 #define PERIOD "AND x.received_at >= ? AND x.received_at < ? "
 
@@ -77,9 +78,10 @@ static const char *const sql[] = {
     [Q_REPLY] = "UPDATE complaint SET state = 3, reply = ?, replied_at = ?, replied_by = ?, updated_at = ? "
                 "WHERE id = ? AND state = 2",
     [Q_RATE] = "UPDATE complaint SET satisfaction = ?, updated_at = ? WHERE id = ? AND satisfaction IS NULL",
-    [Q_LIST] =
-        COMPLAINT_SELECT "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND x.id > ? AND (? = 0 OR x.state = ?) "
-                         "AND (? = 0 OR x.category = ?) ORDER BY x.id LIMIT ?",
+    /* The queue: open complaints by due time, then the replied ones. */
+    [Q_LIST] = COMPLAINT_SELECT "WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND (? = 0 OR x.state = ?) "
+                                "AND (? = 0 OR x.category = ?) AND " QUEUE_AFTER(DONE, "x.due_at", "x.id")
+                                "ORDER BY " DONE ", x.due_at, x.id LIMIT ?",
     [Q_BY_CATEGORY] = "SELECT x.category, COUNT(*) FROM complaint x WHERE " IN_SCOPE PERIOD
                       "GROUP BY x.category ORDER BY x.category",
     [Q_BY_BUREAU] = "SELECT x.bureau_id, COUNT(*) FROM complaint x WHERE " IN_SCOPE PERIOD
@@ -513,12 +515,12 @@ int lz_complaint_list(json_t **out, lz_ctx *ctx, const lz_complaint_query *q)
 	lz_stmt *s = NULL;
 	const char *prefix;
 	json_t *items = NULL;
+	lz_cases__queue_pos at;
 	int limit = lz_cases__limit(q->limit), n = 0, state = 0, category = 0, error;
-	int64_t last = 0;
 
 	*out = NULL;
 	if ((error = lz_auth_require(ctx, LZ_PERM_COMPLAINT_HANDLE)) < 0 ||
-	    (error = lz_ctx_conn(&conn, ctx)) < 0 ||
+	    (error = lz_cases__queue_cursor(&at, q->cursor)) < 0 || (error = lz_ctx_conn(&conn, ctx)) < 0 ||
 	    (error = prefix_of(&prefix, ctx, conn, q->bureau_id)) < 0)
 		return error;
 	if (q->state && !(state = state_parse(q->state)))
@@ -526,20 +528,19 @@ int lz_complaint_list(json_t **out, lz_ctx *ctx, const lz_complaint_query *q)
 	if (q->category && !(category = category_parse(q->category)))
 		return lz_error_set(LZ_EINVALID, "category", "there is no such category");
 	if ((error = lz_stmt_prepare(&s, conn, sql[Q_LIST])) < 0 ||
-	    (error = lz_stmt_bindv(s, "tiiiiii", prefix, q->after_id, (int64_t)state, (int64_t)state,
-	                           (int64_t)category, (int64_t)category, (int64_t)limit)) < 0)
+	    (error = lz_stmt_bindv(s, "tiiiiiiiiii", prefix, (int64_t)state, (int64_t)state, (int64_t)category,
+	                           (int64_t)category, at.done, at.done, at.due, at.due, at.id, (int64_t)limit)) < 0)
 		goto done;
 	items = json_array();
 	while ((error = lz_stmt_step(s)) == LZ_ROW) {
 		json_array_append_new(items, row_json(ctx, s, false));
-		last = lz_stmt_int(s, C_ID);
+		at = (lz_cases__queue_pos){lz_stmt_int(s, C_STATE) == 3, lz_stmt_int(s, C_DUE), lz_stmt_int(s, C_ID)};
 		n++;
 	}
 	if (error < 0)
 		goto done;
 	error = 0;
-	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	                 n == limit ? json_integer(last) : json_null());
+	*out = json_pack("{s:o, s:o}", "items", items, "next_cursor", lz_cases__queue_next(&at, n == limit));
 	items = NULL;
 done:
 	lz_stmt_finish(s);

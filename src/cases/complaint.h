@@ -72,17 +72,18 @@ typedef struct {
 	int64_t bureau_id;    /* and below; 0 = the scope */
 	const char *state;    /* received | assigned | replied; NULL = any */
 	const char *category; /* NULL = any */
-	int64_t after_id;
-	int limit; /* 1..200 */
+	const char *cursor;   /* next_cursor of the page before; NULL = the first page */
+	int limit;            /* 1..200 */
 } lz_complaint_query;
 
 #define LZ_COMPLAINT_QUERY_INIT                                                                              \
 	{                                                                                                    \
-		0, NULL, NULL, 0, 50                                                                         \
+		0, NULL, NULL, NULL, 50                                                                      \
 	}
 
-/* Complaints in scope by id, each with due_at and an overdue mark. *out is
- * {"items":[…],"next_cursor":id|null}. Requires LZ_PERM_COMPLAINT_HANDLE. */
+/* Complaints in scope as a queue: the open ones first by due time (the most urgent
+ * at the top), then the replied ones; each with due_at and an overdue mark. *out is
+ * {"items":[…],"next_cursor":"…"|null}. Requires LZ_PERM_COMPLAINT_HANDLE. */
 int lz_complaint_list(json_t **out, lz_ctx *ctx, const lz_complaint_query *q) LZ_MUST_USE;
 
 /*

@@ -499,9 +499,9 @@ int api_complaint_list(lz_reply *out, lz_req *r)
 
 	q.state = lz_http__query(r, "state");
 	q.category = lz_http__query(r, "category");
+	q.cursor = lz_http__query(r, "cursor");
 	if ((error = lz_http__query_id(&q.bureau_id, r, "bureau_id")) < 0 ||
-	    (error = lz_http__page(&q.limit, &q.after_id, r)) < 0 ||
-	    (error = lz_complaint_list(&page, &r->ctx, &q)) < 0)
+	    (error = query_limit(&q.limit, r)) < 0 || (error = lz_complaint_list(&page, &r->ctx, &q)) < 0)
 		return error;
 	lz_http__json(out, 200, page);
 	return 0;
@@ -605,11 +605,11 @@ int api_complaint_analytics(lz_reply *out, lz_req *r)
 int api_assistance_list(lz_reply *out, lz_req *r)
 {
 	json_t *page;
-	int64_t after;
 	int limit, error;
 
-	if ((error = lz_http__page(&limit, &after, r)) < 0 ||
-	    (error = lz_assistance_list(&page, &r->ctx, lz_http__query(r, "state"), after, limit)) < 0)
+	if ((error = query_limit(&limit, r)) < 0 ||
+	    (error = lz_assistance_list(&page, &r->ctx, lz_http__query(r, "state"), lz_http__query(r, "cursor"),
+	                                limit)) < 0)
 		return error;
 	lz_http__json(out, 200, page);
 	return 0;

@@ -266,6 +266,26 @@ test('a complaint: taken, assigned, replied, rated, and counted', async () => {
   assert.equal(r.status, 200, r.text)
   assert.ok(r.json.items.some((x) => x.id === complaint.id))
 
+  // The queue as the handlers work it: open complaints by due time, the replied ones
+  // after them — the same order page by page through the cursors.
+  const whole = (await c.get(`/api/v1/complaints?limit=200`, { token: dirA.token })).json.items
+  const rank = (x) => [x.state === 'replied' ? 1 : 0, Date.parse(x.due_at), x.id]
+  for (let i = 1; i < whole.length; i++) {
+    const [a, b] = [rank(whole[i - 1]), rank(whole[i])]
+    assert.ok(a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2]))),
+      `complaint ${whole[i - 1].id} before ${whole[i].id}`)
+  }
+  const paged = []
+  for (let cursor = null, n = 0; n < 50; n++) {
+    r = await c.get(`/api/v1/complaints?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: dirA.token })
+    assert.equal(r.status, 200, r.text)
+    paged.push(...r.json.items.map((x) => x.id))
+    if (!(cursor = r.json.next_cursor)) break
+  }
+  assert.deepEqual(paged, whole.map((x) => x.id))
+  r = await c.get('/api/v1/complaints?cursor=17', { token: dirA.token })
+  assertError(r, 422, 'invalid_field', 'cursor')
+
   r = await c.get(`/api/v1/complaints/analytics?bureau_id=${tonglu.id}`, { token: dirA.token })
   assert.equal(r.status, 200, r.text)
   assert.ok(r.json.total >= 1, r.text)

@@ -1138,7 +1138,7 @@ static void test_cases__complaint_target_and_repeats(void **state)
 	lz_case_receipt r = receive(f, type);
 	lz_complaint_input in = {"cumbersome_procedure", 0, 0, NULL, NULL, 0, "材料要交三次", "王五",
 	                         "13900139000"};
-	lz_complaint_receipt c1, c2, c3, c4;
+	lz_complaint_receipt c1, c2, c3, c4, bad;
 	json_t *a, *list;
 
 	national_day_2026(f, f->a);
@@ -1180,11 +1180,11 @@ static void test_cases__complaint_target_and_repeats(void **state)
 	assert_int_equal(c4.repeat_of, c1.id);
 	/* Bad input. */
 	in.category = "noise";
-	expect_error(lz_complaint_file(&c4, &f->ctx, &in), LZ_EINVALID, "category");
+	expect_error(lz_complaint_file(&bad, &f->ctx, &in), LZ_EINVALID, "category");
 	in = (lz_complaint_input){"other", f->b11, 0, NULL, NULL, 0, "x", NULL, NULL};
-	expect_error(lz_complaint_file(&c4, &f->ctx, &in), LZ_EINVALID, "bureau_id");
+	expect_error(lz_complaint_file(&bad, &f->ctx, &in), LZ_EINVALID, "bureau_id");
 	in = (lz_complaint_input){"other", f->a11, 0, NULL, NULL, f->staff[P_OTHER_CLERK], "x", NULL, NULL};
-	expect_error(lz_complaint_file(&c4, &f->ctx, &in), LZ_EINVALID, "staff_id");
+	expect_error(lz_complaint_file(&bad, &f->ctx, &in), LZ_EINVALID, "staff_id");
 
 	/* Handling, in order. */
 	as(f, P_DIRECTOR1);
@@ -1219,9 +1219,39 @@ static void test_cases__complaint_target_and_repeats(void **state)
 		                    "2026-09");
 	}
 	json_decref(a);
-	assert_ok(lz_complaint_list(&list, &f->ctx, &(lz_complaint_query)LZ_COMPLAINT_QUERY_INIT));
-	assert_int_equal(json_array_size(json_object_get(list, "items")), 4);
-	json_decref(list);
+	/* The queue: the open ones by due time, the replied one last — page by page too. */
+	{
+		lz_complaint_query q = LZ_COMPLAINT_QUERY_INIT;
+		int64_t want[4] = {c2.id, c3.id, c4.id, c1.id};
+		char cursor[72] = "";
+
+		assert_ok(lz_complaint_list(&list, &f->ctx, &q));
+		assert_int_equal(json_array_size(json_object_get(list, "items")), 4);
+		for (size_t i = 0; i < 4; i++) {
+			json_t *row = json_array_get(json_object_get(list, "items"), i);
+			assert_int_equal(json_integer_value(json_object_get(row, "id")), want[i]);
+		}
+		json_decref(list);
+		q.limit = 1;
+		for (size_t i = 0; i < 4; i++) {
+			q.cursor = i ? cursor : NULL;
+			assert_ok(lz_complaint_list(&list, &f->ctx, &q));
+			assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
+			assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")),
+			                 want[i]);
+			snprintf(cursor, sizeof cursor, "%s", json_string_value(json_object_get(list, "next_cursor")));
+			json_decref(list);
+		}
+		q.cursor = cursor;
+		assert_ok(lz_complaint_list(&list, &f->ctx, &q));
+		assert_int_equal(json_array_size(json_object_get(list, "items")), 0);
+		assert_true(json_is_null(json_object_get(list, "next_cursor")));
+		json_decref(list);
+		q.cursor = "5";
+		expect_error(lz_complaint_list(&list, &f->ctx, &q), LZ_EINVALID, "cursor");
+		q.cursor = "2.0.1";
+		expect_error(lz_complaint_list(&list, &f->ctx, &q), LZ_EINVALID, "cursor");
+	}
 	/* Nobody in Tonglu sees them; the public cannot read them. */
 	as(f, P_OTHER_CLERK);
 	expect_error(lz_complaint_get_json(&a, &f->ctx, c1.id), LZ_EFORBIDDEN, NULL);
@@ -1255,12 +1285,29 @@ static void test_cases__assistance_after_the_target_and_systemic_causes(void **s
 
 	/* The ombudsman of Hubei sees them; Tonglu's clerk may not. */
 	as(f, P_OMBUDSMAN);
-	assert_ok(lz_assistance_list(&list, &f->ctx, NULL, 0, 50));
+	assert_ok(lz_assistance_list(&list, &f->ctx, NULL, NULL, 50));
 	assert_int_equal(json_array_size(json_object_get(list, "items")), 3);
 	json_decref(list);
 	expect_error(lz_assistance_ask_bureau(&f->ctx, q1, "请三日内办结", f->env.clock.fixed - 1),
 	             LZ_EINVALID, "deadline");
 	assert_ok(lz_assistance_ask_bureau(&f->ctx, q1, "请三日内办结", f->env.clock.fixed + 3 * 86400));
+	/* The queue: those not yet asked by the time received, then q1 by its deadline. */
+	assert_ok(lz_assistance_list(&list, &f->ctx, NULL, NULL, 50));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")), q2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 1), "id")), q3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 2), "id")), q1);
+	json_decref(list);
+	assert_ok(lz_assistance_list(&list, &f->ctx, NULL, NULL, 2));
+	{
+		char cursor[72];
+		snprintf(cursor, sizeof cursor, "%s", json_string_value(json_object_get(list, "next_cursor")));
+		json_decref(list);
+		assert_ok(lz_assistance_list(&list, &f->ctx, NULL, cursor, 2));
+		assert_int_equal(json_array_size(json_object_get(list, "items")), 1);
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(list, "items"), 0), "id")), q1);
+		json_decref(list);
+	}
+	expect_error(lz_assistance_list(&list, &f->ctx, NULL, "x", 2), LZ_EINVALID, "cursor");
 	expect_error(lz_assistance_ask_bureau(&f->ctx, q1, "again", f->env.clock.fixed + 86400), LZ_ECONFLICT,
 	             "state");
 	expect_error(lz_assistance_conclude(&f->ctx, q1, "resolved", "办结", "Bad Key!"), LZ_EINVALID,
@@ -1302,7 +1349,7 @@ static void test_cases__assistance_after_the_target_and_systemic_causes(void **s
 	expect_error(lz_assistance_ask(NULL, &f->ctx, r1.receipt_no, r1.check_code, "x"), LZ_ECONFLICT, NULL);
 	expect_message("is decided");
 	as(f, P_OTHER_CLERK);
-	expect_error(lz_assistance_list(&list, &f->ctx, NULL, 0, 50), LZ_EFORBIDDEN, NULL);
+	expect_error(lz_assistance_list(&list, &f->ctx, NULL, NULL, 50), LZ_EFORBIDDEN, NULL);
 }
 
 /* ---------------------------------------------------------------- audit */
