@@ -67,8 +67,10 @@ const char *const lz_case__sql[] = {
                        "ORDER BY c.id DESC LIMIT 200",
     [Q_PROPOSAL_REASONS] = "SELECT proposal_reasons FROM service_case WHERE id = ?",
     [Q_IDS_IN_SCOPE] =
-        "SELECT c.id FROM service_case c WHERE c.bureau_id IN (SELECT b.id FROM bureau b WHERE "
+        "SELECT c.id, c.receipt_no FROM service_case c WHERE c.bureau_id IN (SELECT b.id FROM bureau b WHERE "
         "b.path LIKE (CAST(? AS TEXT) || '%')) AND c.id > ? ORDER BY c.id LIMIT 500",
+    [Q_RECEIPT_IN_SCOPE] = "SELECT c.id FROM service_case c JOIN bureau b ON b.id = c.bureau_id "
+                           "WHERE c.receipt_no = ? AND b.path LIKE (CAST(? AS TEXT) || '%')",
 };
 
 /* ---------------------------------------------------------------- names */

@@ -26,6 +26,7 @@ enum {
 	Q_BY_APPLICANT,
 	Q_PROPOSAL_REASONS,
 	Q_IDS_IN_SCOPE,
+	Q_RECEIPT_IN_SCOPE,
 };
 extern const char *const lz_case__sql[];
 

@@ -141,9 +141,10 @@ done:
 	return lz_write_end(&tx, ctx, error);
 }
 
-int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id)
+int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id,
+                          lz_case_changed_fn *on_changed, void *arg)
 {
-	char path[128];
+	char path[128], receipts[500][LZ_CASE_RECEIPT_MAX];
 	const char *prefix = lz_cases__scope_prefix(ctx);
 	int64_t ids[500], after = 0;
 	lz_conn *conn;
@@ -165,8 +166,10 @@ int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64
 			lz_stmt_finish(s);
 			return error;
 		}
-		while ((error = lz_stmt_step(s)) == LZ_ROW && n < 500)
-			ids[n++] = lz_stmt_int(s, 0);
+		while (n < 500 && (error = lz_stmt_step(s)) == LZ_ROW) {
+			ids[n] = lz_stmt_int(s, 0);
+			snprintf(receipts[n++], LZ_CASE_RECEIPT_MAX, "%s", lz_stmt_text(s, 1));
+		}
 		lz_stmt_finish(s);
 		if (error < 0)
 			return error;
@@ -177,11 +180,32 @@ int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64
 				return error;
 			++*checked;
 			*changed += moved;
+			if (moved && on_changed)
+				on_changed(arg, ids[i], receipts[i]);
 		}
 		if (n < 500)
 			return 0;
 		after = ids[n - 1];
 	}
+}
+
+int lz_case_find_by_receipt(int64_t *out_id, lz_ctx *ctx, const char *receipt_no)
+{
+	lz_conn *conn;
+	int error;
+
+	*out_id = 0;
+	if ((error = lz_auth_require(ctx, LZ_PERM_CASE_READ)) < 0)
+		return error;
+	if (!receipt_no || !*receipt_no || strlen(receipt_no) >= LZ_CASE_RECEIPT_MAX)
+		return lz_error_set(LZ_EINVALID, "receipt_no", "a receipt number is 1 to 31 characters");
+	if ((error = lz_ctx_conn(&conn, ctx)) < 0)
+		return error;
+	error = lz_exec_int(out_id, conn, lz_case__sql[Q_RECEIPT_IN_SCOPE], true, "tt", receipt_no,
+	                    lz_cases__scope_prefix(ctx));
+	if (error == LZ_ENOTFOUND)
+		return lz_error_set(LZ_ENOTFOUND, "receipt_no", "no case in scope has this receipt number");
+	return error;
 }
 
 int lz_case_stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at)

@@ -291,15 +291,24 @@ typedef struct {
  * changed) and sets *changed (may be NULL).
  */
 int lz_case_recompute(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t id, bool write) LZ_MUST_USE;
+/* Told of each case whose stored columns differed from its events (and were rewritten). */
+typedef void lz_case_changed_fn(void *arg, int64_t id, const char *receipt_no);
+
 /*
  * Recomputes every case of a bureau in scope and those below (0: the whole scope),
  * in pages, each case in its own write (after a calendar or target change, or to
- * check a store). *checked and *changed count them. Requires LZ_PERM_CASE_HANDLE.
+ * check a store). *checked and *changed count them; 'on_changed' (may be NULL) is
+ * told of each changed case. Requires LZ_PERM_CASE_HANDLE.
  */
-int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id) LZ_MUST_USE;
+int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id,
+                          lz_case_changed_fn *on_changed, void *arg) LZ_MUST_USE;
 
 /* The derived columns as stored on the case row, with the clock at 'at' (0: now). */
 int lz_case_stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at) LZ_MUST_USE;
+
+/* The id of the case with receipt number 'receipt_no' in scope (LZ_ENOTFOUND
+ * naming "receipt_no" otherwise, out of scope included). Requires LZ_PERM_CASE_READ. */
+int lz_case_find_by_receipt(int64_t *out_id, lz_ctx *ctx, const char *receipt_no) LZ_MUST_USE;
 
 /* One case in scope, masked, with its clock and events, as JSON (caller owns).
  * Requires LZ_PERM_CASE_READ. */

@@ -352,21 +352,13 @@ static const verb_entry calendar_verbs[] = {
 /* ---------------------------------------------------------------- case */
 
 /* The id of a case named by its id or its receipt number. */
-static const char sql_by_receipt[] = "SELECT id FROM service_case WHERE receipt_no = ?";
-
 static int case_id(int64_t *out, shell *s, const char *ref)
 {
-	lz_conn *c;
-	int error;
-
 	if (all_digits(ref)) {
 		*out = strtoll(ref, NULL, 10);
 		return 0;
 	}
-	/* Only the id is read here; lz_case_get_json checks the scope. */
-	if ((error = lz_ctx_conn(&c, &s->ctx)) < 0)
-		return error;
-	return lz_exec_int(out, c, sql_by_receipt, true, "t", ref);
+	return lz_case_find_by_receipt(out, &s->ctx, ref);
 }
 
 static int case_show(shell *s)
@@ -380,16 +372,29 @@ static int case_show(shell *s)
 	return show(out, 0);
 }
 
+/* Names the changed cases, the first CHANGED_SHOWN of them. */
+#define CHANGED_SHOWN 100
+
+static void print_changed(void *arg, int64_t id, const char *receipt_no)
+{
+	int64_t *shown = arg;
+
+	if ((*shown)++ < CHANGED_SHOWN)
+		printf("  case %lld  %s\n", (long long)id, receipt_no);
+}
+
 static int case_recompute(shell *s)
 {
-	int64_t bureau = 0, checked = 0, changed = 0;
+	int64_t bureau = 0, checked = 0, changed = 0, shown = 0;
 	int error;
 
 	if (opt(s, "bureau") && (error = bureau_id(&bureau, s, opt(s, "bureau"), "bureau")) < 0)
 		return error;
-	if ((error = lz_case_recompute_all(&checked, &changed, &s->ctx, bureau)) < 0)
+	if ((error = lz_case_recompute_all(&checked, &changed, &s->ctx, bureau, print_changed, &shown)) < 0)
 		return error;
 	if (changed) {
+		if (changed > CHANGED_SHOWN)
+			printf("  … and %lld more\n", (long long)(changed - CHANGED_SHOWN));
 		printf("luzhi: %lld of %lld cases had a stored clock or state that differs from their events; "
 		       "rewritten from the events (see the audit log's case.recompute entries)\n",
 		       (long long)changed, (long long)checked);

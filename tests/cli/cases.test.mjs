@@ -53,9 +53,13 @@ test('case recompute: the demo matches its events; an altered clock is reported 
   assert.match(ok.out, /every stored clock matches its events/)
 
   sql('UPDATE service_case SET clock_used = clock_used + 3600 WHERE id = (SELECT min(id) FROM service_case WHERE open = 1)')
+  const altered = sql('SELECT id, receipt_no FROM service_case WHERE id = (SELECT min(id) FROM service_case WHERE open = 1)')
   const bad = luzhi(['case', 'recompute', '--bureau', '100000'])
   assert.equal(bad.code, 3)
   assert.match(bad.out, /1 of \d+ cases/)
+  // The altered case is named, by id and receipt number.
+  const [id, receipt] = altered.trim().split('|')
+  assert.match(bad.out, new RegExp(`^  case ${id}  ${receipt}\\n`, 'm'))
   assert.equal(luzhi(['case', 'recompute']).code, 0)
 })
 
@@ -120,6 +124,7 @@ test('case show by receipt number and by id, personal data masked', () => {
   assert.equal(JSON.parse(b.out).receipt_no, receipt)
   const missing = luzhi(['case', 'show', '330122-20000101-9999'])
   assert.equal(missing.code, 4)
+  assert.match(missing.err, /no case in scope has this receipt number/)
 })
 
 test('stats processing-times: a table per type and the same figures as JSON', () => {

@@ -316,7 +316,7 @@ static void test_cases__type_validation_names_the_field(void **state)
 	in = ok, in.names = NULL;
 	expect_error(lz_case_type_create(&id, &f->ctx, &in), LZ_EINVALID, "names");
 	in = ok, in.materials = bad_materials;
-	expect_error(lz_case_type_create(&id, &f->ctx, &in), LZ_EINVALID, "materials");
+	expect_error(lz_case_type_create(&id, &f->ctx, &in), LZ_EINVALID, "materials[0]");
 	in = ok, in.sla_hours = 0;
 	expect_error(lz_case_type_create(&id, &f->ctx, &in), LZ_EINVALID, "sla_hours");
 	in = ok, in.sla_hours = 9000;
@@ -590,6 +590,15 @@ static void test_cases__receipt_input_is_checked(void **state)
 
 /* ---------------------------------------------------------------- the clock */
 
+/* lz_case_changed_fn of the recompute test: the id it was told of, and how many times. */
+static void note_changed(void *arg, int64_t id, const char *receipt_no)
+{
+	int64_t *named = arg;
+
+	named[0] = id;
+	named[1] += receipt_no && *receipt_no;
+}
+
 static void test_cases__clock_pauses_while_waiting_for_the_applicant(void **state)
 {
 	fixture *f = *state;
@@ -662,11 +671,26 @@ static void test_cases__clock_pauses_while_waiting_for_the_applicant(void **stat
 		{
 			int64_t checked = 0, moved = 0;
 			lz_test_sql(&f->env, sql);
-			assert_ok(lz_case_recompute_all(&checked, &moved, &f->ctx, f->a11));
+			int64_t named[2] = {0, 0};
+			lz_test_sql(&f->env, sql);
+			assert_ok(lz_case_recompute_all(&checked, &moved, &f->ctx, f->a11, note_changed, named));
 			assert_int_equal(checked, 2);
 			assert_int_equal(moved, 1);
+			assert_int_equal(named[0], r.id); /* the changed case is named, once */
+			assert_int_equal(named[1], 1);
 			assert_derived_consistent(f, r.id);
 		}
+	}
+
+	/* A receipt number finds its case in scope, and only there. */
+	{
+		int64_t id = 0;
+		assert_ok(lz_case_find_by_receipt(&id, &f->ctx, r.receipt_no));
+		assert_int_equal(id, r.id);
+		expect_error(lz_case_find_by_receipt(&id, &f->ctx, "NO-SUCH-RECEIPT"), LZ_ENOTFOUND, "receipt_no");
+		expect_error(lz_case_find_by_receipt(&id, &f->ctx, ""), LZ_EINVALID, "receipt_no");
+		as(f, P_OTHER_CLERK);
+		expect_error(lz_case_find_by_receipt(&id, &f->ctx, r.receipt_no), LZ_ENOTFOUND, "receipt_no");
 	}
 }
 
@@ -1072,7 +1096,7 @@ static void test_cases__percentiles_over_many_ties(void **state)
 	}
 	/* These rows have no events: recomputing refuses them as tampered. */
 	as(f, P_CLERK);
-	expect_error(lz_case_recompute_all(&checked, &changed, &f->ctx, 0), LZ_ETAMPERED, NULL);
+	expect_error(lz_case_recompute_all(&checked, &changed, &f->ctx, 0, NULL, NULL), LZ_ETAMPERED, NULL);
 	assert_int_equal(checked, 0);
 	for (int k = 0; k < 3; k++)
 		free(clocks[k]);
