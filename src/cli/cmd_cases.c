@@ -26,6 +26,7 @@
 
 #include "auth/auth.h"
 #include "base/clock.h"
+#include "base/csv.h"
 #include "cases/cases.h"
 #include "org/org.h"
 
@@ -231,45 +232,6 @@ static int calendar_set(shell *s)
 	return 0;
 }
 
-/* Splits a CSV line of at most four fields in place (quotes as RFC 4180 allows). */
-static int csv_split(char *fields[4], int *n, char *line)
-{
-	char *r = line, *w = line;
-
-	*n = 0;
-	for (;;) {
-		if (*n == 4)
-			return -2;
-		fields[(*n)++] = w;
-		if (*r == '"') {
-			for (r++;;) {
-				if (!*r)
-					return -1;
-				if (*r == '"' && r[1] == '"') {
-					*w++ = '"';
-					r += 2;
-				} else if (*r == '"') {
-					r++;
-					break;
-				} else {
-					*w++ = *r++;
-				}
-			}
-			if (*r && *r != ',')
-				return -1;
-		} else {
-			while (*r && *r != ',')
-				*w++ = *r++;
-		}
-		if (!*r) {
-			*w = '\0';
-			return 0;
-		}
-		*w++ = '\0';
-		r++;
-	}
-}
-
 static void bad_row(int *errors, const char *path, long line, const char *field, const char *message)
 {
 	if (++*errors <= IMPORT_ERRORS_SHOWN)
@@ -308,7 +270,7 @@ static int calendar_import(shell *s)
 			text += 3;
 		if (!*text)
 			continue;
-		if (csv_split(fields, &n, text) < 0 || n < 3) {
+		if (lz_csv_split(fields, 4, &n, text) != LZ_CSV_OK || n < 3) {
 			bad_row(&errors, path, line, NULL, "expected bureau,date,kind,name");
 			continue;
 		}

@@ -27,6 +27,7 @@
 
 #include "auth/auth.h"
 #include "base/buf.h"
+#include "base/csv.h"
 #include "base/json.h"
 #include "funds/beneficiary.h"
 #include "funds/funds.h"
@@ -255,48 +256,9 @@ typedef struct {
 	int n;
 } csv_row;
 
-/*
- * Splits one line (without its newline) into fields in place: commas separate,
- * a field in double quotes may hold commas and "" for a quote. -1 for a quote
- * left open or text after a closing quote.
- */
 static int csv_split(csv_row *row, char *line)
 {
-	char *r = line, *w = line;
-
-	row->n = 0;
-	for (;;) {
-		if (row->n == IMPORT_FIELDS)
-			return -2;
-		row->fields[row->n++] = w;
-		if (*r == '"') {
-			r++;
-			for (;;) {
-				if (!*r)
-					return -1;
-				if (*r == '"' && r[1] == '"') {
-					*w++ = '"';
-					r += 2;
-				} else if (*r == '"') {
-					r++;
-					break;
-				} else {
-					*w++ = *r++;
-				}
-			}
-			if (*r && *r != ',')
-				return -1;
-		} else {
-			while (*r && *r != ',')
-				*w++ = *r++;
-		}
-		if (!*r) {
-			*w = '\0';
-			return 0;
-		}
-		*w++ = '\0';
-		r++;
-	}
+	return lz_csv_split(row->fields, IMPORT_FIELDS, &row->n, line);
 }
 
 static const char *const csv_header[IMPORT_FIELDS] = {"id_number",    "name",         "village",
@@ -364,7 +326,7 @@ static int beneficiary_import(shell *s)
 		goto done;
 	}
 	char *head = strncmp(buf, "\xef\xbb\xbf", 3) == 0 ? buf + 3 : buf;
-	bool header_ok = csv_split(&row, head) == 0 && row.n == IMPORT_FIELDS;
+	bool header_ok = csv_split(&row, head) == LZ_CSV_OK && row.n == IMPORT_FIELDS;
 	for (int i = 0; header_ok && i < IMPORT_FIELDS; i++)
 		header_ok = strcmp(row.fields[i], csv_header[i]) == 0;
 	if (!header_ok) {
@@ -394,14 +356,14 @@ static int beneficiary_import(shell *s)
 			goto done;
 		}
 		int split = csv_split(&row, buf);
-		if (split == -1) {
+		if (split == LZ_CSV_BAD_QUOTE) {
 			bad_row(&log, line, "line", "a quoted field is not closed properly");
 			continue;
 		}
-		if (split == -2 || row.n != IMPORT_FIELDS) {
+		if (split == LZ_CSV_TOO_MANY || row.n != IMPORT_FIELDS) {
 			char msg[64];
 			snprintf(msg, sizeof(msg), "expected %d fields, found %s%d", IMPORT_FIELDS,
-			         split == -2 ? "more than " : "", row.n);
+			         split == LZ_CSV_TOO_MANY ? "more than " : "", row.n);
 			bad_row(&log, line, "line", msg);
 			continue;
 		}
