@@ -110,41 +110,9 @@ static int validate(int *state, const lz_case_query *q)
 	return state_of(state, q->state);
 }
 
-/* One calendar kept across the rows of a page: most rows share a bureau. */
-typedef struct {
-	int64_t bureau_id;
-	lz_calendar cal;
-	bool loaded;
-} cal_cache;
-
-/* The clock of the current row at 'now' (the inbox's reading of the stored columns). */
-static int row_clock(lz_case_clock *out, cal_cache *cc, lz_conn *conn, lz_stmt *s, int64_t now)
-{
-	int64_t used = lz_stmt_int(s, L_USED), mark = lz_stmt_int(s, L_MARK),
-	        target = lz_stmt_int(s, L_SLA) * 3600, cur = used;
-	bool paused = lz_stmt_int(s, L_PAUSED) != 0, running = !paused && lz_stmt_is_null(s, L_DECIDED);
-	int error;
-
-	if (running && now > mark) {
-		if (lz_stmt_int(s, L_CLOCK) == LZ_CLOCK_WORKING) {
-			int64_t bureau = lz_stmt_int(s, L_BUREAU);
-			if (!cc->loaded || cc->bureau_id != bureau) {
-				lz_calendar_dispose(&cc->cal);
-				cc->loaded = false;
-				if ((error = lz_cases__calendar(&cc->cal, conn, bureau)) < 0)
-					return error;
-				cc->loaded = true;
-				cc->bureau_id = bureau;
-			}
-			cur += lz_calendar_working_seconds(&cc->cal, mark, now);
-		} else {
-			cur += now - mark;
-		}
-	}
-	*out =
-	    (lz_case_clock){cur, target, target - cur, lz_stmt_int(s, L_DUE), running, paused, cur > target};
-	return 0;
-}
+/* The clock columns of the list's rows. */
+static const lz_cases__clock_cols list_cols = {L_USED, L_MARK,   L_PAUSED, L_DECIDED,
+                                               L_DUE,  L_BUREAU, L_SLA,    L_CLOCK};
 
 static json_t *list_row(lz_stmt *s, const lz_case_clock *k)
 {
@@ -223,7 +191,7 @@ int lz_case_list(json_t **out, lz_ctx *ctx, const lz_case_query *q)
 	const char *prefix;
 	lz_conn *conn;
 	lz_stmt *s = NULL;
-	cal_cache cc = {0};
+	lz_cases__cal_cache cc = {0};
 	list_row_read *rows = NULL;
 	int64_t *bureaus = NULL, now = lz_ctx_now(ctx), upto;
 	size_t nbureaus = 0, nrows = 0, caprows = 0, taken;
@@ -254,7 +222,7 @@ int lz_case_list(json_t **out, lz_ctx *ctx, const lz_case_query *q)
 			goto done;
 		while ((error = lz_stmt_step(s)) == LZ_ROW) {
 			lz_case_clock k;
-			if ((error = row_clock(&k, &cc, conn, s, now)) < 0)
+			if ((error = lz_cases__row_clock(&k, &cc, conn, s, &list_cols, now)) < 0)
 				goto done;
 			if (nrows == caprows) {
 				caprows = caprows ? caprows * 2 : 64;

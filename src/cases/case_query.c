@@ -127,41 +127,9 @@ int64_t lz_nearest_rank(const int64_t *sorted, size_t n, int permille)
 
 /* ---------------------------------------------------------------- clocks of rows */
 
-/* One calendar kept across the rows of a page: most rows share a bureau. */
-typedef struct {
-	int64_t bureau_id;
-	lz_calendar cal;
-	bool loaded;
-} cal_cache;
-
-static int clock_of_row(lz_case_clock *out, cal_cache *cc, lz_conn *conn, lz_stmt *s, int64_t now)
-{
-	int64_t used = lz_stmt_int(s, I_USED), mark = lz_stmt_int(s, I_MARK),
-	        target = lz_stmt_int(s, I_SLA) * 3600;
-	bool paused = lz_stmt_int(s, I_PAUSED) != 0, running = !paused && lz_stmt_is_null(s, I_DECIDED);
-	int64_t cur = used;
-	int error;
-
-	if (running && now > mark) {
-		if (lz_stmt_int(s, I_CLOCK) == LZ_CLOCK_WORKING) {
-			int64_t bureau = lz_stmt_int(s, I_BUREAU);
-			if (!cc->loaded || cc->bureau_id != bureau) {
-				lz_calendar_dispose(&cc->cal);
-				cc->loaded = false;
-				if ((error = lz_cases__calendar(&cc->cal, conn, bureau)) < 0)
-					return error;
-				cc->loaded = true;
-				cc->bureau_id = bureau;
-			}
-			cur += lz_calendar_working_seconds(&cc->cal, mark, now);
-		} else {
-			cur += now - mark;
-		}
-	}
-	*out =
-	    (lz_case_clock){cur, target, target - cur, lz_stmt_int(s, I_DUE), running, paused, cur > target};
-	return 0;
-}
+/* The clock columns of INBOX_SELECT. */
+static const lz_cases__clock_cols inbox_cols = {I_USED, I_MARK,   I_PAUSED, I_DECIDED,
+                                                I_DUE,  I_BUREAU, I_SLA,    I_CLOCK};
 
 static json_t *inbox_row(lz_stmt *s, const lz_case_clock *k)
 {
@@ -212,7 +180,7 @@ int lz_case_inbox(json_t **out, lz_ctx *ctx, const lz_case_inbox_query *q)
 {
 	lz_conn *conn;
 	lz_stmt *s = NULL;
-	cal_cache cc = {0};
+	lz_cases__cal_cache cc = {0};
 	json_t *items = NULL;
 	int64_t staff = q->staff_id, now = lz_ctx_now(ctx), last_due = 0, last_id = 0;
 	int limit = lz_cases__limit(q->limit), n = 0, error;
@@ -232,7 +200,7 @@ int lz_case_inbox(json_t **out, lz_ctx *ctx, const lz_case_inbox_query *q)
 	items = json_array();
 	while ((error = lz_stmt_step(s)) == LZ_ROW) {
 		lz_case_clock k;
-		if ((error = clock_of_row(&k, &cc, conn, s, now)) < 0)
+		if ((error = lz_cases__row_clock(&k, &cc, conn, s, &inbox_cols, now)) < 0)
 			goto done;
 		json_array_append_new(items, inbox_row(s, &k));
 		last_due = lz_stmt_int(s, I_DUE);
@@ -657,7 +625,7 @@ int lz_case_staff_page(json_t **out, lz_ctx *ctx, int64_t staff_id, int64_t from
 {
 	lz_conn *conn;
 	lz_stmt *s = NULL;
-	cal_cache cc = {0};
+	lz_cases__cal_cache cc = {0};
 	int64_t now = lz_ctx_now(ctx), open = 0, overdue = 0, *clocks = NULL, *ids = NULL;
 	size_t n = 0, cap = 0;
 	int error;
@@ -674,7 +642,7 @@ int lz_case_staff_page(json_t **out, lz_ctx *ctx, int64_t staff_id, int64_t from
 		goto done;
 	while ((error = lz_stmt_step(s)) == LZ_ROW) {
 		lz_case_clock k;
-		if ((error = clock_of_row(&k, &cc, conn, s, now)) < 0)
+		if ((error = lz_cases__row_clock(&k, &cc, conn, s, &inbox_cols, now)) < 0)
 			goto done;
 		open++;
 		overdue += k.overdue;

@@ -235,3 +235,33 @@ json_t *lz_cases__time(int64_t t)
 {
 	return t ? lz_json_time(t) : json_null();
 }
+
+int lz_cases__row_clock(lz_case_clock *out, lz_cases__cal_cache *cc, lz_conn *conn, lz_stmt *s,
+                        const lz_cases__clock_cols *cols, int64_t now)
+{
+	int64_t used = lz_stmt_int(s, cols->used), mark = lz_stmt_int(s, cols->mark),
+	        target = lz_stmt_int(s, cols->sla) * 3600, cur = used;
+	bool paused = lz_stmt_int(s, cols->paused) != 0,
+	     running = !paused && lz_stmt_is_null(s, cols->decided);
+	int error;
+
+	if (running && now > mark) {
+		if (lz_stmt_int(s, cols->clock_kind) == LZ_CLOCK_WORKING) {
+			int64_t bureau = lz_stmt_int(s, cols->bureau);
+			if (!cc->loaded || cc->bureau_id != bureau) {
+				lz_calendar_dispose(&cc->cal);
+				cc->loaded = false;
+				if ((error = lz_cases__calendar(&cc->cal, conn, bureau)) < 0)
+					return error;
+				cc->loaded = true;
+				cc->bureau_id = bureau;
+			}
+			cur += lz_calendar_working_seconds(&cc->cal, mark, now);
+		} else {
+			cur += now - mark;
+		}
+	}
+	*out = (lz_case_clock){cur,     target, target - cur, lz_stmt_int(s, cols->due),
+	                       running, paused, cur > target};
+	return 0;
+}

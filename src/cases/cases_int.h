@@ -25,7 +25,10 @@ typedef struct {
 	int64_t done, due, id;
 } lz_cases__queue_pos;
 
-#define LZ_CASES_QUEUE_START {0, INT64_MIN / 2, 0}
+#define LZ_CASES_QUEUE_START                                                                                 \
+	{                                                                                                    \
+		0, INT64_MIN / 2, 0                                                                          \
+	}
 #define QUEUE_AFTER(done, due, id)                                                                           \
 	"(" done " > ? OR (" done " = ? AND (" due " > ? OR (" due " = ? AND " id " > ?)))) "
 
@@ -77,6 +80,26 @@ int lz_cases__phone(char out[21], const char *field, const char *phone) LZ_MUST_
 
 /* Loads the calendar of a bureau on the context's connection. */
 int lz_cases__calendar(lz_calendar *out, lz_conn *conn, int64_t bureau_id) LZ_MUST_USE;
+
+/* One calendar kept across the rows of a page: most rows share a bureau. Zeroed
+ * to start; lz_calendar_dispose(&cache.cal) at the end. */
+typedef struct {
+	int64_t bureau_id;
+	lz_calendar cal;
+	bool loaded;
+} lz_cases__cal_cache;
+
+/* Where a row holds what its clock is read from: the case's clock_used,
+ * clock_mark, paused, decided_at, due_at and bureau_id, its type's sla_hours and
+ * clock_kind. */
+typedef struct {
+	int used, mark, paused, decided, due, bureau, sla, clock_kind;
+} lz_cases__clock_cols;
+
+/* The clock at 'now' of the case in the current row of 's', read from its stored
+ * columns (the inbox's and the list's reading; lz_case_recompute replays events). */
+int lz_cases__row_clock(lz_case_clock *out, lz_cases__cal_cache *cc, lz_conn *conn, lz_stmt *s,
+                        const lz_cases__clock_cols *cols, int64_t now) LZ_MUST_USE;
 
 /*
  * The stored derived columns of case 'id' with its clock at 'at' (0: now), in scope
