@@ -1,6 +1,11 @@
 /*
  * case_type.c — the kinds of application a bureau handles (事项), with their
  * targets, clocks, approval levels and required materials (see cases.h).
+ *
+ * names and materials are stored as JSON text, as given once checked: names an
+ * object of texts by language tag, materials an array whose items are plain
+ * strings (the same text in every language) or objects like names. Both are read
+ * back for a language by lz_case_type_text, one rule for every reader.
  */
 #include "cases/cases_int.h"
 
@@ -12,8 +17,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-enum { Q_INSERT, Q_UPDATE, Q_GET, Q_LIST, Q_BY_CODE };
+enum { Q_INSERT, Q_UPDATE, Q_GET, Q_LIST, Q_BY_CODE, Q_NAMES };
 
 #define TYPE_SELECT                                                                                          \
 	"SELECT t.id, t.bureau_id, t.code, t.names, t.materials, t.sla_hours, t.clock_kind, "                \
@@ -31,6 +37,7 @@ static const char *const sql[] = {
     [Q_GET] = TYPE_SELECT "WHERE t.id = ?",
     [Q_LIST] = TYPE_SELECT "WHERE t.bureau_id = ? AND (? = 0 OR t.active = 1) ORDER BY t.code",
     [Q_BY_CODE] = "SELECT COUNT(*) FROM case_type WHERE bureau_id = ? AND code = ?",
+    [Q_NAMES] = "SELECT names FROM case_type WHERE id = ?",
 };
 
 static const char *const clock_names[] = {[LZ_CLOCK_ELAPSED] = "elapsed", [LZ_CLOCK_WORKING] = "working"};
@@ -57,11 +64,76 @@ static bool lang_tag(const char *s)
 	return true;
 }
 
-int lz_case_type_validate(const lz_case_type_input *in)
+/*
+ * Checks an object of texts by language tag — a type's names, or one material: at
+ * most LZ_CASE_TYPE_LANGS_MAX keys, each a language tag with a text of 1 to 'max'
+ * characters, and zh-CN among them. 'field' names the object ("names",
+ * "materials[2]"), and a bad text is named with its tag ("materials[2].en").
+ */
+static int texts_check(const json_t *texts, const char *field, size_t max)
 {
 	const char *key;
 	json_t *v;
-	size_t i, n;
+	char sub[64];
+	int error;
+
+	if (json_object_size(texts) > LZ_CASE_TYPE_LANGS_MAX)
+		return lz_error_set(LZ_EINVALID, field, "%s has more than %d languages", field,
+		                    LZ_CASE_TYPE_LANGS_MAX);
+	json_object_foreach((json_t *)texts, key, v)
+	{
+		if (!lang_tag(key))
+			return lz_error_set(LZ_EINVALID, field, "%s has a key that is not a language tag",
+			                    field);
+		snprintf(sub, sizeof(sub), "%s.%s", field, key);
+		if (!json_is_string(v))
+			return lz_error_set(LZ_EINVALID, sub, "%s must be a string", sub);
+		if ((error = lz_text_check(sub, json_string_value(v), true, max, 0)) < 0)
+			return error;
+	}
+	if (!json_object_get(texts, "zh-CN")) {
+		snprintf(sub, sizeof(sub), "%s.zh-CN", field);
+		return lz_error_set(LZ_EINVALID, sub, "%s is required", sub);
+	}
+	return 0;
+}
+
+/* Checks the materials: an array of ≤ 30 items, each a text or texts by language. */
+static int materials_check(const json_t *materials)
+{
+	json_t *v;
+	size_t i;
+	char field[32];
+	int error;
+
+	if (!materials)
+		return 0;
+	if (!json_is_array(materials))
+		return lz_error_set(LZ_EINVALID, "materials",
+		                    "materials must be an array of texts or of texts by language");
+	if (json_array_size(materials) > LZ_CASE_TYPE_MATERIALS_MAX)
+		return lz_error_set(LZ_EINVALID, "materials", "materials has more than %d items",
+		                    LZ_CASE_TYPE_MATERIALS_MAX);
+	json_array_foreach(materials, i, v)
+	{
+		snprintf(field, sizeof(field), "materials[%zu]", i);
+		if (json_is_string(v))
+			error =
+			    lz_text_check(field, json_string_value(v), true, LZ_CASE_TYPE_MATERIAL_MAX, 0);
+		else if (json_is_object(v))
+			error = texts_check(v, field, LZ_CASE_TYPE_MATERIAL_MAX);
+		else
+			error = lz_error_set(LZ_EINVALID, field,
+			                     "%s must be a text or an object of texts by language", field);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+int lz_case_type_validate(const lz_case_type_input *in)
+{
+	size_t n;
 	int error;
 
 	n = in->code ? strlen(in->code) : 0;
@@ -75,37 +147,9 @@ int lz_case_type_validate(const lz_case_type_input *in)
 			return lz_error_set(LZ_EINVALID, "code", "code may hold only a-z, 0-9, '_' and '-'");
 	if (!in->names || !json_is_object(in->names))
 		return lz_error_set(LZ_EINVALID, "names", "names must be an object of names by language");
-	if (json_object_size(in->names) > LZ_CASE_TYPE_LANGS_MAX)
-		return lz_error_set(LZ_EINVALID, "names", "names has more than %d languages",
-		                    LZ_CASE_TYPE_LANGS_MAX);
-	json_object_foreach(in->names, key, v)
-	{
-		char field[64];
-		snprintf(field, sizeof(field), "names.%.40s", key);
-		if (!lang_tag(key))
-			return lz_error_set(LZ_EINVALID, "names",
-			                    "names has a key that is not a language tag");
-		if (!json_is_string(v))
-			return lz_error_set(LZ_EINVALID, field, "%s must be a string", field);
-		if ((error = lz_text_check(field, json_string_value(v), true, LZ_CASE_TYPE_NAME_MAX, 0)) < 0)
-			return error;
-	}
-	if (!json_object_get(in->names, "zh-CN"))
-		return lz_error_set(LZ_EINVALID, "names.zh-CN", "names.zh-CN is required");
-	if (in->materials && !json_is_array(in->materials))
-		return lz_error_set(LZ_EINVALID, "materials", "materials must be an array of strings");
-	if (in->materials && json_array_size(in->materials) > LZ_CASE_TYPE_MATERIALS_MAX)
-		return lz_error_set(LZ_EINVALID, "materials", "materials has more than %d items",
-		                    LZ_CASE_TYPE_MATERIALS_MAX);
-	json_array_foreach(in->materials, i, v)
-	{
-		if (!json_is_string(v))
-			return lz_error_set(LZ_EINVALID, "materials",
-			                    "materials must be an array of strings");
-		if ((error = lz_text_check("materials", json_string_value(v), true, LZ_CASE_TYPE_MATERIAL_MAX,
-		                           0)) < 0)
-			return error;
-	}
+	if ((error = texts_check(in->names, "names", LZ_CASE_TYPE_NAME_MAX)) < 0 ||
+	    (error = materials_check(in->materials)) < 0)
+		return error;
 	if (in->sla_hours < 1 || in->sla_hours > LZ_CASE_TYPE_SLA_MAX)
 		return lz_error_set(LZ_EINVALID, "sla_hours", "sla_hours must be 1 to %d",
 		                    LZ_CASE_TYPE_SLA_MAX);
@@ -271,7 +315,8 @@ static int write_type(int64_t *out_id, lz_ctx *ctx, int64_t id, const lz_case_ty
 		return error;
 	}
 	names = json_dumps(in->names, JSON_COMPACT | JSON_SORT_KEYS);
-	materials = json_dumps(in->materials ? in->materials : (empty = json_array()), JSON_COMPACT);
+	materials =
+	    json_dumps(in->materials ? in->materials : (empty = json_array()), JSON_COMPACT | JSON_SORT_KEYS);
 	if ((error = lz_write_begin(&tx, ctx)) < 0)
 		goto done;
 	if (!id) {
@@ -355,5 +400,87 @@ int lz_case_type_list(json_t **out, lz_ctx *ctx, int64_t bureau_id, bool active_
 done:
 	lz_stmt_finish(s);
 	json_decref(list);
+	return error;
+}
+
+/* ---------------------------------------------------------------- languages */
+
+/* True when tags 'a' and 'b' have the same primary subtag ("fr-CA", "fr"). */
+static bool same_primary(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "-");
+	return n == strcspn(b, "-") && strncasecmp(a, b, n) == 0;
+}
+
+const char *lz_case_type_text(const json_t *texts, const char *lang)
+{
+	static const char *const fallbacks[] = {"en", "zh-CN"};
+	const char *key, *near = NULL;
+	json_t *v;
+
+	if (json_is_string(texts))
+		return json_string_value(texts);
+	if (!json_is_object(texts))
+		return NULL;
+	if (lang && *lang) {
+		json_object_foreach((json_t *)texts, key, v)
+		{
+			if (!json_is_string(v))
+				continue;
+			if (strcasecmp(key, lang) == 0)
+				return json_string_value(v);
+			if (!near && same_primary(key, lang))
+				near = json_string_value(v);
+		}
+		if (near)
+			return near;
+	}
+	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++)
+		if (json_is_string(v = json_object_get(texts, fallbacks[i])))
+			return json_string_value(v);
+	return NULL;
+}
+
+json_t *lz_case_type_localize(const json_t *type, const char *lang)
+{
+	json_t *out = json_deep_copy(type), *materials = json_array(), *m;
+	const char *name = lz_case_type_text(json_object_get(type, "names"), lang);
+	const char *code = json_string_value(json_object_get(type, "code"));
+	size_t i;
+
+	json_array_foreach(json_object_get(type, "materials"), i, m)
+	{
+		const char *text = lz_case_type_text(m, lang);
+		if (text)
+			json_array_append_new(materials, json_string(text));
+	}
+	json_object_set_new(out, "name", json_string(name ? name : code ? code : ""));
+	json_object_set_new(out, "materials", materials);
+	return out;
+}
+
+int lz_case_type_name(char *out, lz_ctx *ctx, int64_t id, const char *lang)
+{
+	lz_conn *conn;
+	lz_stmt *s = NULL;
+	json_t *names = NULL;
+	const char *name;
+	int error;
+
+	out[0] = '\0';
+	if ((error = lz_ctx_conn(&conn, ctx)) < 0 || (error = lz_stmt_prepare(&s, conn, sql[Q_NAMES])) < 0 ||
+	    (error = lz_stmt_bindv(s, "i", id)) < 0)
+		goto done;
+	if ((error = lz_stmt_step(s)) == LZ_ROW) {
+		names = json_loads(lz_stmt_text(s, 0), 0, NULL);
+		name = lz_case_type_text(names, lang);
+		snprintf(out, LZ_CASE_TYPE_NAME_BYTES, "%s", name ? name : "");
+		error = 0;
+	} else if (error == LZ_DONE) {
+		error = lz_error_set(LZ_ENOTFOUND, "type_id", "case type %lld not found", (long long)id);
+	}
+done:
+	lz_stmt_finish(s);
+	json_decref(names);
 	return error;
 }

@@ -16,7 +16,10 @@
  * inherited). A type's clock is elapsed time or working time; its target
  * (sla_hours) is in hours of that clock. approval_levels (1–3) is how many
  * distinct people must approve a decision; pauses_on_applicant stops the clock
- * while evidence is requested from the applicant.
+ * while evidence is requested from the applicant. A type's name and each of its
+ * required materials are texts by language tag, zh-CN required (a material may
+ * also be one plain string, the same in every language); a reader of another
+ * language gets English, then Chinese, where a text is missing in theirs.
  *
  * Cases. States, and the only actions that move between them:
  *
@@ -139,6 +142,7 @@ typedef enum { LZ_CLOCK_ELAPSED = 1, LZ_CLOCK_WORKING = 2 } lz_clock_kind;
 
 #define LZ_CASE_TYPE_CODE_MAX 32
 #define LZ_CASE_TYPE_NAME_MAX 64
+#define LZ_CASE_TYPE_NAME_BYTES (LZ_CASE_TYPE_NAME_MAX * 4 + 1) /* a name in UTF-8, with its NUL */
 #define LZ_CASE_TYPE_LANGS_MAX 32
 #define LZ_CASE_TYPE_MATERIALS_MAX 30
 #define LZ_CASE_TYPE_MATERIAL_MAX 100
@@ -148,7 +152,8 @@ typedef struct {
 	int64_t bureau_id;
 	const char *code;        /* [a-z0-9_-], 2–32, unique in the bureau; fixed once created */
 	json_t *names;           /* {"zh-CN": "…", "en": "…", …}: zh-CN required, ≤ 64 chars each */
-	json_t *materials;       /* ["…", …]: ≤ 30 strings of ≤ 100 chars; NULL = none */
+	json_t *materials;       /* [m, …]: ≤ 30, each "…" or {"zh-CN": "…", "en": "…", …}
+	                          * (zh-CN required), ≤ 100 chars a text; NULL = none */
 	int64_t sla_hours;       /* 1 … 8760 */
 	const char *clock_kind;  /* elapsed | working */
 	int64_t approval_levels; /* 1 … 3 */
@@ -186,6 +191,29 @@ int lz_case_type_get_json(json_t **out, lz_ctx *ctx, int64_t id) LZ_MUST_USE;
  * by code. *out is a JSON array the caller owns.
  */
 int lz_case_type_list(json_t **out, lz_ctx *ctx, int64_t bureau_id, bool active_only) LZ_MUST_USE;
+
+/*
+ * The text of 'texts' — a type's names, or one material: an object of texts by
+ * language tag, or a plain string for every language — in language 'lang': the
+ * tag itself, then one of the same primary language ("fr-CA" reads "fr", "zh"
+ * reads "zh-CN"), then "en", then "zh-CN" (tags compare ignoring case). Borrowed
+ * from 'texts'; NULL when it holds none of them.
+ */
+const char *lz_case_type_text(const json_t *texts, const char *lang);
+/*
+ * A type as lz_case_type_get_json or lz_case_type_list give it, for a reader of
+ * language 'lang' (see lz_case_type_text): "name" added, "materials" an array of
+ * strings. 'names' and every other field are kept. Answers a new object (caller
+ * owns); 'type' is not changed.
+ */
+json_t *lz_case_type_localize(const json_t *type, const char *lang);
+/*
+ * The name of type 'id' in language 'lang' (see lz_case_type_text), whatever the
+ * type's state: for naming the type of a case the actor has already read (the
+ * public status lookup answers it after lz_case_lookup). No scope check. 'out'
+ * holds LZ_CASE_TYPE_NAME_BYTES. LZ_ENOTFOUND when there is no such type.
+ */
+int lz_case_type_name(char *out, lz_ctx *ctx, int64_t id, const char *lang) LZ_MUST_USE;
 
 /* ---------------------------------------------------------------- cases */
 
