@@ -5,11 +5,13 @@
  *
  *	GET  /public/v1/languages               the portal's languages (name in itself, dir)
  *	GET  /public/v1/bureaus                 the bureaus with an active case type, by code
- *	GET  /public/v1/case-types              ?bureau_id= : active types, every language
+ *	GET  /public/v1/case-types              ?bureau_id=&lang= : active types, each with
+ *	                                        its name and materials in the language asked
  *	GET  /public/v1/processing-times        ?bureau_id=&type_id=&from=&to= : published
  *	                                        figures, no drill-down
  *	POST /public/v1/applications            an online application → {receipt, check_code}
- *	GET  /public/v1/cases/{receipt}?code=   the status: nothing personal
+ *	GET  /public/v1/cases/{receipt}?code=&lang=  the status, with the type's name:
+ *	                                        nothing personal
  *	POST /public/v1/complaints              complaint.h's fields (a case by receipt + code)
  *	POST /public/v1/assistance-requests     {receipt, code, reason}
  *
@@ -25,6 +27,12 @@
  * Error messages are in zh-CN by default and English for a request that prefers
  * English — or any of the portal's other languages: a visitor reading the portal in
  * Russian is better served by English than by Chinese.
+ *
+ * Names and materials of case types come in the language asked: the query's lang
+ * when given, else the best of the portal's languages in Accept-Language (by q;
+ * "fr-CA" reads French), else English for a header that names only other
+ * languages, else zh-CN. Where a type has no text in that language the module's
+ * rule (lz_case_type_text) gives English, then Chinese.
  */
 #include "http/http_int.h"
 
@@ -33,8 +41,11 @@
 #include "cases/cases.h"
 #include "cases/complaint.h"
 
+#include <ctype.h>
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The portal's languages, in the order the picker shows them; the catalogue of
  * web/ has one file per tag. */
@@ -69,6 +80,84 @@ static bool prefers_foreign(const char *al)
 		al += n + (al[n] == ',');
 	}
 	return named;
+}
+
+/* The q value of one Accept-Language item ("fr;q=0.8" → 0.8), 1 when absent. */
+static double item_q(const char *item, size_t n)
+{
+	const char *q = memchr(item, ';', n);
+
+	if (!q)
+		return 1.0;
+	while (q < item + n && (*q == ';' || *q == ' '))
+		q++;
+	if (item + n - q < 2 || strncasecmp(q, "q=", 2) != 0)
+		return 1.0;
+	return strtod(q + 2, NULL);
+}
+
+/* The portal's language for the tag at 'tag' of 'n' bytes: the same tag, else the
+ * same primary subtag ("fr-CA" → fr, "zh-TW" → zh-CN); NULL for none. */
+static const char *portal_language(const char *tag, size_t n)
+{
+	size_t primary = 0;
+
+	while (primary < n && tag[primary] != '-' && tag[primary] != ';' && tag[primary] != ' ')
+		primary++;
+	for (size_t i = 0; i < sizeof(languages) / sizeof(languages[0]); i++) {
+		size_t len = strlen(languages[i].tag);
+		if (len <= n && strncasecmp(tag, languages[i].tag, len) == 0 &&
+		    (len == n || tag[len] == ';' || tag[len] == ' '))
+			return languages[i].tag;
+	}
+	for (size_t i = 0; i < sizeof(languages) / sizeof(languages[0]); i++)
+		if (strcspn(languages[i].tag, "-") == primary &&
+		    strncasecmp(tag, languages[i].tag, primary) == 0)
+			return languages[i].tag;
+	return NULL;
+}
+
+/*
+ * The language a public read asks for (see the top of this file): '?lang=' — a
+ * language tag, or LZ_EINVALID naming "lang" — else Accept-Language. A lang given
+ * also sets the language of the errors: zh-CN for Chinese, English otherwise.
+ */
+static int public_lang(const char **out, lz_req *r)
+{
+	const char *lang = lz_http__query(r, "lang"), *best = NULL;
+	const char *al =
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	double best_q = 0;
+
+	if (lang) {
+		size_t n = strlen(lang);
+		bool ok = n >= 2 && n <= 16;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = isalnum((unsigned char)lang[i]) || lang[i] == '-';
+		r->lang = strncasecmp(lang, "zh", 2) == 0 ? LZ_LANG_ZH : LZ_LANG_EN;
+		if (!ok)
+			return lz_error_set(LZ_EINVALID, "lang",
+			                    "lang must be a language tag, such as en or zh-CN");
+		*out = lang;
+		return 0;
+	}
+	for (const char *s = al; s && *s;) {
+		size_t n = strcspn(s, ",");
+		const char *tag = s, *found;
+		while (tag < s + n && *tag == ' ')
+			tag++;
+		found = portal_language(tag, (size_t)(s + n - tag));
+		if (found) {
+			double q = item_q(tag, (size_t)(s + n - tag));
+			if (q > best_q) {
+				best = found;
+				best_q = q;
+			}
+		}
+		s += n + (s[n] == ',');
+	}
+	*out = best ? best : al && prefers_foreign(al) ? "en" : "zh-CN";
+	return 0;
 }
 
 /*
@@ -120,8 +209,10 @@ int api_public_bureaus(lz_reply *out, lz_req *r)
 
 int api_public_case_types(lz_reply *out, lz_req *r)
 {
-	json_t *items;
+	json_t *items, *localized, *list, *type;
+	const char *lang;
 	int64_t bureau_id;
+	size_t i;
 	int error;
 
 	if ((error = public_begin(r, r->srv->public_lookup)) < 0 ||
@@ -129,9 +220,18 @@ int api_public_case_types(lz_reply *out, lz_req *r)
 		return error;
 	if (!bureau_id)
 		return lz_error_set(LZ_EINVALID, "bureau_id", "bureau_id is required");
-	if ((error = lz_case_type_list(&items, &r->ctx, bureau_id, true)) < 0)
+	if ((error = public_lang(&lang, r)) < 0 ||
+	    (error = lz_case_type_list(&items, &r->ctx, bureau_id, true)) < 0)
 		return error;
-	lz_http__json(out, 200, lz_http__list(items, 0));
+	localized = json_array();
+	json_array_foreach(items, i, type)
+	{
+		json_array_append_new(localized, lz_case_type_localize(type, lang));
+	}
+	json_decref(items);
+	list = lz_http__list(localized, 0);
+	json_object_set_new(list, "lang", json_string(lang));
+	lz_http__json(out, 200, list);
 	return 0;
 }
 
@@ -187,11 +287,12 @@ done:
 
 int api_public_case_status(lz_reply *out, lz_req *r)
 {
-	const char *code = lz_http__query(r, "code");
+	const char *code = lz_http__query(r, "code"), *lang;
+	char name[LZ_CASE_TYPE_NAME_BYTES];
 	json_t *status;
 	int error;
 
-	if ((error = public_begin(r, r->srv->public_lookup)) < 0)
+	if ((error = public_begin(r, r->srv->public_lookup)) < 0 || (error = public_lang(&lang, r)) < 0)
 		return error;
 	/* No code is a wrong code: the module still does the whole lookup. */
 	if ((error = lz_case_lookup(&status, &r->ctx, lz_http__param(r, "receipt"), code ? code : "")) < 0) {
@@ -200,6 +301,12 @@ int api_public_case_status(lz_reply *out, lz_req *r)
 			                     "no case with this receipt number and check code");
 		return error;
 	}
+	if ((error = lz_case_type_name(name, &r->ctx, json_integer_value(json_object_get(status, "type_id")),
+	                               lang)) < 0) {
+		json_decref(status);
+		return error;
+	}
+	json_object_set_new(status, "type_name", json_string(name));
 	lz_http__json(out, 200, status);
 	return 0;
 }

@@ -123,6 +123,53 @@ test('a director configures case types; a PATCH changes only what it names', asy
   assert.equal(r.status, 200, r.text)
 })
 
+test('materials per language: kept whole for the console; a bad one is 422 naming it and writes nothing', async () => {
+  const materials = [
+    '申请表',
+    { 'zh-CN': '身份证明', en: 'Proof of identity', fr: "Pièce d'identité", ar: 'إثبات الهوية' },
+    { 'zh-CN': '住所证明', en: 'Proof of address' },
+  ]
+  let r = await c.post('/api/v1/case-types', {
+    bureau_id: tonglu.id, code: 'api_langs', names: { 'zh-CN': '居住证明', en: 'Residence certificate' },
+    materials, sla_hours: 24, clock_kind: 'working',
+  }, { token: dirA.token })
+  assert.equal(r.status, 201, r.text)
+  const type = r.json
+  assert.deepEqual(type.materials, materials, 'the console reads every language back')
+  r = await c.get(`/api/v1/case-types/${type.id}`, { token: reviewer.token, lang: 'en' })
+  assert.deepEqual(r.json.materials, materials, "whatever the reader's language")
+  assert.equal(r.json.name, undefined, 'no localized name on the console API')
+
+  const bad = [
+    [[...materials, { en: 'Photo' }], 'materials[3].zh-CN'],
+    [['申请表', { 'zh-CN': '照片', en: '' }], 'materials[1].en'],
+    [['申请表', { 'zh-CN': '照片', fr: 'x'.repeat(101) }], 'materials[1].fr'],
+    [[{ 'zh-CN': '照片', 'not a tag': 'x' }], 'materials[0]'],
+    [['申请表', 7], 'materials[1]'],
+    [Array.from({ length: 31 }, (_, i) => ({ 'zh-CN': `材料${i}` })), 'materials'],
+  ]
+  for (const [m, field] of bad) {
+    r = await c.patch(`/api/v1/case-types/${type.id}`, { materials: m, sla_hours: 99 }, { token: dirA.token, lang: 'en' })
+    assertError(r, 422, 'invalid_field', field)
+    assert.ok(r.json.error.message.includes(field), r.text)
+  }
+  r = await c.post('/api/v1/case-types', {
+    bureau_id: tonglu.id, code: 'api_langs_bad', names: { 'zh-CN': '坏材料' }, materials: [{ en: 'Photo' }],
+    sla_hours: 24, clock_kind: 'working',
+  }, { token: dirA.token })
+  assertError(r, 422, 'invalid_field', 'materials[0].zh-CN')
+  r = await c.get(`/api/v1/case-types/${type.id}`, { token: dirA.token })
+  assert.deepEqual(r.json.materials, materials, 'a refused PATCH writes nothing')
+  assert.equal(r.json.sla_hours, 24)
+  r = await c.get(`/api/v1/case-types?bureau_id=${tonglu.id}`, { token: dirA.token })
+  assert.ok(!r.json.items.some((t) => t.code === 'api_langs_bad'), 'a refused POST writes nothing')
+
+  // Plain strings stay valid, side by side with texts by language.
+  r = await c.patch(`/api/v1/case-types/${type.id}`, { materials: ['护照', { 'zh-CN': '照片', ja: '写真' }] }, { token: dirA.token })
+  assert.equal(r.status, 200, r.text)
+  assert.deepEqual(r.json.materials, ['护照', { 'zh-CN': '照片', ja: '写真' }])
+})
+
 test('the working calendar: a holiday set, listed, and an unknown kind refused', async () => {
   let r = await c.request('PUT', `/api/v1/bureaus/330122/calendar/2027-10-01`,
     { token: dirA.token, body: { kind: 'holiday', name: '国庆节' } })

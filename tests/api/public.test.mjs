@@ -7,7 +7,8 @@
 // submissions (429 with Retry-After). The portal's pages are served as their own
 // entry, never as the console. Each test speaks from its own client address
 // (X-Real-IP, trusted from loopback only), so the per-address buckets of one test do
-// not drain another's.
+// not drain another's. Names and materials come in the language asked (?lang= or
+// Accept-Language), falling back to English, then Chinese.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 
@@ -36,7 +37,11 @@ before(async () => {
   let r = await c.post('/api/v1/case-types', {
     bureau_id: tonglu.id, code: 'portal_visa', sla_hours: 72, clock_kind: 'elapsed',
     names: { 'zh-CN': '签证延期', en: 'Visa extension', ru: 'Продление визы', ar: 'تمديد التأشيرة' },
-    materials: ['护照', '照片'],
+    materials: [
+      { 'zh-CN': '护照', en: 'Passport', fr: 'Passeport', ar: 'جواز السفر' },
+      { 'zh-CN': '照片', en: 'Photograph' },
+      '签证申请表',
+    ],
   }, { token: admin.token })
   assert.equal(r.status, 201, r.text)
   type = r.json
@@ -88,17 +93,57 @@ test('bureaus: those that offer an active case type, with their parent, throttle
   assert.ok(Number(throttled.headers.get('retry-after')) >= 1)
 })
 
-test('case types: the active ones, in every language, with materials and target', async () => {
+test('case types: the active ones, with every name, materials and target', async () => {
   let r = await c.get(`/public/v1/case-types?bureau_id=${tonglu.id}`, from('198.51.100.2'))
   assert.equal(r.status, 200, r.text)
   const t = r.json.items.find((x) => x.id === type.id)
   assert.ok(t, r.text)
   assert.equal(t.names.ru, 'Продление визы')
-  assert.deepEqual(t.materials, ['护照', '照片'])
+  assert.equal(r.json.lang, 'zh-CN', 'zh-CN when no language is asked')
+  assert.equal(t.name, '签证延期')
+  assert.deepEqual(t.materials, ['护照', '照片', '签证申请表'])
   assert.equal(t.sla_hours, 72)
   assert.ok(!r.json.items.some((x) => x.id === hidden.id), 'inactive types are not shown')
   r = await c.get('/public/v1/case-types', from('198.51.100.2'))
   assertError(r, 422, 'invalid_field', 'bureau_id')
+})
+
+test('case types in the language asked: name and materials, then English, then Chinese', async () => {
+  const ip = '198.51.100.7'
+  const ask = async (query, lang) => {
+    const r = await c.get(`/public/v1/case-types?bureau_id=${tonglu.id}${query}`, from(ip, { lang }))
+    assert.equal(r.status, 200, r.text)
+    return { ...r.json.items.find((x) => x.id === type.id), lang: r.json.lang }
+  }
+  let t = await ask('', 'ar')
+  assert.equal(t.lang, 'ar')
+  assert.equal(t.name, 'تمديد التأشيرة')
+  assert.deepEqual(t.materials, ['جواز السفر', 'Photograph', '签证申请表'])
+  t = await ask('', 'fr-CA,fr;q=0.9,en;q=0.5')
+  assert.equal(t.lang, 'fr')
+  assert.equal(t.name, 'Visa extension', 'no French name: English')
+  assert.deepEqual(t.materials, ['Passeport', 'Photograph', '签证申请表'])
+  t = await ask('', 'en-GB')
+  assert.equal(t.name, 'Visa extension')
+  assert.deepEqual(t.materials, ['Passport', 'Photograph', '签证申请表'])
+  t = await ask('', 'de, ru;q=0.8')
+  assert.equal(t.lang, 'ru', 'the best of the portal languages by q')
+  assert.equal(t.name, 'Продление визы')
+  assert.deepEqual(t.materials, ['Passport', 'Photograph', '签证申请表'])
+  t = await ask('', 'de')
+  assert.equal(t.lang, 'en', 'none of ours: English')
+  t = await ask('', 'en;q=0.3, zh-CN')
+  assert.equal(t.lang, 'zh-CN')
+  assert.deepEqual(t.materials, ['护照', '照片', '签证申请表'])
+  t = await ask('&lang=ar', 'en')
+  assert.equal(t.lang, 'ar', 'the query wins over the header')
+  assert.deepEqual(t.materials, ['جواز السفر', 'Photograph', '签证申请表'])
+  t = await ask('&lang=ja', undefined)
+  assert.equal(t.name, 'Visa extension')
+  assert.deepEqual(t.materials, ['Passport', 'Photograph', '签证申请表'])
+  const r = await c.get(`/public/v1/case-types?bureau_id=${tonglu.id}&lang=${encodeURIComponent('<script>')}`, from(ip))
+  assertError(r, 422, 'invalid_field', 'lang')
+  assert.match(r.json.error.message, /language tag/, 'lang=<script> is not Chinese: the message is English')
 })
 
 test('apply online → 201 with receipt and check code; the lookup shows nothing personal', async () => {
@@ -113,13 +158,47 @@ test('apply online → 201 with receipt and check code; the lookup shows nothing
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.state, 'received')
   assert.equal(r.json.type_id, type.id)
+  assert.equal(r.json.type_code, 'portal_visa')
+  assert.equal(r.json.type_name, 'Visa extension')
   assert.ok(r.json.received_at && r.json.due_at, r.text)
   for (const secret of ['John', 'Smith', 'E12345678', '138', 'example.org', 'Extend', receipt.check_code])
     assert.ok(!r.text.includes(secret), `the status does not show ${secret}`)
 
+  // The type's name in the language asked, then English, then Chinese.
+  const named = async (lang, query = '') => {
+    const q = await c.get(`/public/v1/cases/${receipt.receipt}?code=${receipt.check_code}${query}`, from('198.51.100.8', { lang }))
+    assert.equal(q.status, 200, q.text)
+    return q.json.type_name
+  }
+  assert.equal(await named('ar'), 'تمديد التأشيرة')
+  assert.equal(await named('ru-RU'), 'Продление визы')
+  assert.equal(await named('fr'), 'Visa extension')
+  assert.equal(await named(undefined), '签证延期')
+  assert.equal(await named('en', '&lang=zh-CN'), '签证延期')
+
   // The staff see it arrive, online.
   const staff = await c.get('/api/v1/inbox', { token: admin.token })
   assert.equal(staff.status, 200)
+})
+
+test('the status names the type of a case in the language asked, even once the type is closed', async () => {
+  const ip = '198.51.100.9'
+  let r = await c.post('/api/v1/case-types', {
+    bureau_id: tonglu.id, code: 'portal_closing', sla_hours: 24, clock_kind: 'elapsed',
+    names: { 'zh-CN': '临时证明', vi: 'Giấy chứng nhận tạm thời' },
+  }, { token: admin.token })
+  assert.equal(r.status, 201, r.text)
+  const closing = r.json
+  r = await c.post('/public/v1/applications', { type_id: closing.id, name: 'Tran Thi Mai', id_number: 'C7654321' }, from(ip))
+  assert.equal(r.status, 201, r.text)
+  const rc = r.json
+  r = await c.patch(`/api/v1/case-types/${closing.id}`, { active: false }, { token: admin.token })
+  assert.equal(r.status, 200, r.text)
+  r = await c.get(`/public/v1/cases/${rc.receipt}?code=${rc.check_code}&lang=vi`, from(ip))
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.type_name, 'Giấy chứng nhận tạm thời')
+  r = await c.get(`/public/v1/cases/${rc.receipt}?code=${rc.check_code}`, from(ip, { lang: 'ko' }))
+  assert.equal(r.json.type_name, '临时证明', 'no Korean and no English name: Chinese')
 })
 
 test('a wrong check code and an unknown receipt number answer the same 404', async () => {
