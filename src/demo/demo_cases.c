@@ -9,8 +9,9 @@
  *   the State Council announced them, on the national bureau's calendar, which
  *   every bureau below inherits;
  * - eleven case types in five bureaus (Tonglu, Hangzhou, Hubei, Zigui, Linli),
- *   named in zh-CN, en, ru, ja, ko, vi, fr and ar, with their materials, a target
- *   in working or elapsed hours and one or two approval levels;
+ *   named in zh-CN, en, ru, ja, ko, vi, fr and ar, with their materials in the
+ *   same eight languages, a target in working or elapsed hours and one or two
+ *   approval levels;
  * - the cases of the two years that end on the day of loading, so that the inbox
  *   of clerk and reviewer (桐庐) and director (湖北) always holds recent work:
  *   received online (the public), at the window, by phone or by a staff member as
@@ -84,12 +85,114 @@ static const struct {
 static const char *const langs[] = {"zh-CN", "en", "ru", "ja", "ko", "vi", "fr", "ar"};
 #define N_LANGS COUNT(langs)
 
+/*
+ * The required materials, in the languages of 'langs' (zh-CN first): what an
+ * applicant brings, as the portal lists it in the reader's language.
+ */
+enum {
+	M_NONE, /* ends a kind's list */
+	M_ID_CARD,
+	M_HUKOU_BOOK,
+	M_RESETTLEMENT,
+	M_ORIGIN,
+	M_ADMISSION,
+	M_HOUSING,
+	M_HKMO_PERMIT,
+	M_PHOTO,
+	M_PASSPORT,
+	M_VISA_COPY,
+	M_LODGING,
+	M_MEDICAL,
+	M_WORK_OR_STUDY,
+	M_CONTRACT,
+	M_DEGREE,
+	M_NO_RECORD,
+	M_EXPERIENCE,
+	M_CONTINUOUS,
+	M_TAX,
+	M_RELOCATION,
+	M_BANK,
+	N_MATERIALS
+};
+
+static const char *const material_texts[N_MATERIALS][N_LANGS] = {
+    [M_ID_CARD] = {"居民身份证", "Resident identity card", "Удостоверение личности гражданина КНР",
+                   "居民身分証", "주민신분증", "Thẻ căn cước cư dân", "Carte d'identité de résident",
+                   "بطاقة هوية المقيم"},
+    [M_HUKOU_BOOK] = {"户口簿", "Household register (hukou booklet)", "Домовая книга (хукоу)", "戸口簿",
+                      "호구부", "Sổ hộ khẩu", "Livret d'enregistrement du foyer (hukou)",
+                      "دفتر تسجيل الأسرة (هوكو)"},
+    [M_RESETTLEMENT] = {"移民安置协议", "Resettlement agreement", "Соглашение о переселении",
+                        "移民安置協議書", "이주 정착 협약서", "Thỏa thuận tái định cư",
+                        "Accord de réinstallation", "اتفاقية إعادة التوطين"},
+    [M_ORIGIN] = {"原迁出地证明", "Certificate from the place of origin",
+                  "Справка с прежнего места жительства", "元の転出地の証明書", "원 전출지 증명서",
+                  "Giấy xác nhận của nơi chuyển đi", "Attestation du lieu d'origine",
+                  "شهادة من مكان الإقامة الأصلي"},
+    [M_ADMISSION] = {"准予迁入证明", "Approval to transfer residence",
+                     "Разрешение на регистрацию по новому месту жительства", "転入許可証明書",
+                     "전입 허가 증명서", "Giấy chấp thuận cho chuyển đến",
+                     "Autorisation de transfert de résidence", "إذن بالانتقال إلى مكان الإقامة الجديد"},
+    [M_HOUSING] = {"安置点房屋证明", "Proof of housing at the resettlement site",
+                   "Документ о жилье в месте переселения", "安置地の住宅証明書", "정착지 주택 증명서",
+                   "Giấy xác nhận nhà ở tại khu tái định cư",
+                   "Justificatif de logement sur le site de réinstallation",
+                   "إثبات السكن في موقع إعادة التوطين"},
+    [M_HKMO_PERMIT] = {"往来港澳通行证", "Exit-entry permit for Hong Kong and Macao",
+                       "Пропуск для поездок в Гонконг и Макао", "香港・マカオ往来通行証",
+                       "홍콩·마카오 왕래 통행증", "Giấy thông hành qua lại Hồng Kông và Ma Cao",
+                       "Laissez-passer pour Hong Kong et Macao", "تصريح السفر من وإلى هونغ كونغ وماكاو"},
+    [M_PHOTO] = {"近期免冠照片", "Recent photograph, bareheaded", "Недавняя фотография без головного убора",
+                 "最近撮影した無帽の写真", "모자를 쓰지 않은 최근 사진", "Ảnh chụp gần đây, không đội mũ",
+                 "Photographie récente, tête nue", "صورة شخصية حديثة دون غطاء للرأس"},
+    [M_PASSPORT] = {"护照", "Passport", "Паспорт", "旅券（パスポート）", "여권", "Hộ chiếu", "Passeport",
+                    "جواز السفر"},
+    [M_VISA_COPY] = {"签证页复印件", "Copy of the visa page", "Копия страницы с визой", "査証ページの写し",
+                     "사증(비자)면 사본", "Bản sao trang thị thực", "Copie de la page du visa",
+                     "نسخة من صفحة التأشيرة"},
+    [M_LODGING] = {"境外人员住宿登记表", "Accommodation registration form for foreign nationals",
+                   "Регистрационная форма о месте проживания иностранца", "外国人宿泊登記表",
+                   "외국인 숙박 등록표", "Phiếu đăng ký tạm trú của người nước ngoài",
+                   "Fiche de déclaration d'hébergement des étrangers", "استمارة تسجيل إقامة الأجانب"},
+    [M_MEDICAL] = {"体检证明", "Medical examination certificate", "Медицинское заключение", "健康診断証明書",
+                   "건강검진 증명서", "Giấy chứng nhận khám sức khỏe", "Certificat d'examen médical",
+                   "شهادة الفحص الطبي"},
+    [M_WORK_OR_STUDY] = {"工作许可或在学证明", "Work permit or proof of enrolment",
+                         "Разрешение на работу или справка с места учёбы", "就労許可または在学証明書",
+                         "취업 허가 또는 재학 증명서", "Giấy phép lao động hoặc giấy xác nhận đang học",
+                         "Permis de travail ou certificat de scolarité", "تصريح عمل أو إثبات القيد الدراسي"},
+    [M_CONTRACT] = {"劳动合同", "Employment contract", "Трудовой договор", "労働契約書", "근로계약서",
+                    "Hợp đồng lao động", "Contrat de travail", "عقد العمل"},
+    [M_DEGREE] = {"最高学位证明", "Certificate of highest degree", "Документ о высшей полученной степени",
+                  "最終学位の証明書", "최종 학위 증명서", "Giấy chứng nhận bằng cấp cao nhất",
+                  "Justificatif du diplôme le plus élevé", "شهادة أعلى درجة علمية"},
+    [M_NO_RECORD] = {"无犯罪记录证明", "Certificate of no criminal record", "Справка об отсутствии судимости",
+                     "無犯罪証明書", "무범죄 기록 증명서", "Phiếu lý lịch tư pháp",
+                     "Certificat de non-condamnation", "شهادة عدم المحكومية"},
+    [M_EXPERIENCE] = {"工作资历证明", "Proof of work experience", "Подтверждение опыта работы", "職歴証明書",
+                      "경력 증명서", "Giấy xác nhận kinh nghiệm làm việc",
+                      "Attestation d'expérience professionnelle", "إثبات الخبرة العملية"},
+    [M_CONTINUOUS] = {"在华连续居留证明", "Proof of continuous residence in China",
+                      "Подтверждение непрерывного проживания в Китае", "中国における継続居留の証明書",
+                      "중국 내 연속 거류 증명서", "Giấy xác nhận cư trú liên tục tại Trung Quốc",
+                      "Justificatif de résidence continue en Chine", "إثبات الإقامة المتواصلة في الصين"},
+    [M_TAX] = {"完税证明", "Tax payment certificate", "Справка об уплате налогов", "納税証明書",
+               "납세 증명서", "Giấy xác nhận hoàn thành nghĩa vụ thuế", "Attestation de paiement des impôts",
+               "شهادة سداد الضرائب"},
+    [M_RELOCATION] = {"搬迁协议", "Relocation agreement", "Соглашение о переезде", "移転協議書",
+                      "이전 협약서", "Thỏa thuận di dời", "Convention de relogement",
+                      "اتفاقية إعادة الإسكان"},
+    [M_BANK] = {"银行账户信息", "Bank account details", "Банковские реквизиты", "銀行口座情報",
+                "은행 계좌 정보", "Thông tin tài khoản ngân hàng", "Coordonnées bancaires",
+                "بيانات الحساب المصرفي"},
+};
+
 enum { K_SUPPORT, K_HUKOU, K_HKMO, K_RESIDENCE, K_WORK, K_PERMANENT, K_PASSPORT, K_SUBSIDY, N_KINDS };
 
 static const struct {
 	const char *code;
 	const char *names[N_LANGS];
-	const char *materials[6];
+	int materials[6]; /* M_…, M_NONE after the last */
 	const char *refusals[3];
 	bool foreign; /* applicants hold passports */
 } kinds[N_KINDS] = {
@@ -99,7 +202,7 @@ static const struct {
                     "이주민 후기 지원 자격 인정", "Xác nhận đủ điều kiện hỗ trợ sau tái định cư",
                     "Reconnaissance du droit à l'aide post-réinstallation",
                     "الاعتراف بأهلية دعم ما بعد إعادة التوطين"},
-                   {"居民身份证", "户口簿", "移民安置协议", "原迁出地证明"},
+                   {M_ID_CARD, M_HUKOU_BOOK, M_RESETTLEMENT, M_ORIGIN},
                    {"不符合大中型水库农村移民认定条件", "原迁出地证明与登记信息不一致",
                     "已在其他地区享受后期扶持"},
                    false},
@@ -109,7 +212,7 @@ static const struct {
                   "호적 이전(이주 정착)", "Chuyển hộ khẩu (tái định cư)",
                   "Transfert de l'enregistrement du foyer (réinstallation)",
                   "نقل تسجيل الأسرة (إعادة التوطين)"},
-                 {"居民身份证", "户口簿", "准予迁入证明", "安置点房屋证明"},
+                 {M_ID_CARD, M_HUKOU_BOOK, M_ADMISSION, M_HOUSING},
                  {"迁入地址不在安置区范围内", "缺少准予迁入证明"},
                  false},
     [K_HKMO] = {"hk-macao-endorsement",
@@ -118,7 +221,7 @@ static const struct {
                  "홍콩·마카오 통행증 비자", "Thị thực giấy thông hành Hồng Kông và Ma Cao",
                  "Visa du laissez-passer pour Hong Kong et Macao",
                  "تأشيرة تصريح السفر إلى هونغ كونغ وماكاو"},
-                {"居民身份证", "往来港澳通行证", "近期免冠照片"},
+                {M_ID_CARD, M_HKMO_PERMIT, M_PHOTO},
                 {"通行证有效期不足", "申请人处于出境限制期内"},
                 false},
     [K_RESIDENCE] = {"foreigner-residence",
@@ -126,14 +229,14 @@ static const struct {
                       "Вид на жительство для иностранцев", "外国人の居留許可", "외국인 거류 허가",
                       "Giấy phép cư trú cho người nước ngoài", "Titre de séjour pour étrangers",
                       "تصريح إقامة للأجانب"},
-                     {"护照", "签证页复印件", "境外人员住宿登记表", "体检证明", "工作许可或在学证明"},
+                     {M_PASSPORT, M_VISA_COPY, M_LODGING, M_MEDICAL, M_WORK_OR_STUDY},
                      {"居留事由与所持签证种类不符", "未提供有效的住宿登记"},
                      true},
     [K_WORK] = {"foreigner-work-permit",
                 {"外国人工作许可", "Work permit for foreigners", "Разрешение на работу для иностранцев",
                  "外国人の就労許可", "외국인 취업 허가", "Giấy phép lao động cho người nước ngoài",
                  "Permis de travail pour étrangers", "تصريح عمل للأجانب"},
-                {"护照", "劳动合同", "最高学位证明", "无犯罪记录证明", "工作资历证明"},
+                {M_PASSPORT, M_CONTRACT, M_DEGREE, M_NO_RECORD, M_EXPERIENCE},
                 {"聘用单位未完成用人单位注册", "学历证明未经认证"},
                 true},
     [K_PERMANENT] = {"permanent-residence",
@@ -141,14 +244,14 @@ static const struct {
                       "Постоянное проживание для иностранцев", "外国人の永住資格", "외국인 영주 자격",
                       "Thường trú cho người nước ngoài", "Résidence permanente pour étrangers",
                       "الإقامة الدائمة للأجانب"},
-                     {"护照", "在华连续居留证明", "完税证明", "无犯罪记录证明", "体检证明"},
+                     {M_PASSPORT, M_CONTINUOUS, M_TAX, M_NO_RECORD, M_MEDICAL},
                      {"在华实际居住时间不足", "纳税记录不满足连续年限"},
                      true},
     [K_PASSPORT] = {"passport",
                     {"普通护照签发", "Ordinary passport issuance", "Выдача общегражданского паспорта",
                      "一般旅券の発給", "일반 여권 발급", "Cấp hộ chiếu phổ thông",
                      "Délivrance du passeport ordinaire", "إصدار جواز السفر العادي"},
-                    {"居民身份证", "近期免冠照片"},
+                    {M_ID_CARD, M_PHOTO},
                     {"申请人属于法定不准出境人员"},
                     false},
     [K_SUBSIDY] = {"relocation-subsidy",
@@ -156,7 +259,7 @@ static const struct {
                     "Заявление на пособие при переселении", "移転安置補助金の申請", "이주 정착 보조금 신청",
                     "Đề nghị trợ cấp di dời tái định cư", "Demande d'aide à la réinstallation",
                     "طلب إعانة إعادة التوطين"},
-                   {"居民身份证", "户口簿", "搬迁协议", "银行账户信息"},
+                   {M_ID_CARD, M_HUKOU_BOOK, M_RELOCATION, M_BANK},
                    {"补助已在原籍领取", "搬迁协议未经乡镇人民政府确认"},
                    false},
 };
@@ -964,8 +1067,13 @@ static int load_types(loader *l)
 
 		for (size_t j = 0; j < N_LANGS; j++)
 			json_object_set_new(names, langs[j], json_string(kinds[k].names[j]));
-		for (size_t j = 0; j < COUNT(kinds[k].materials) && kinds[k].materials[j]; j++)
-			json_array_append_new(materials, json_string(kinds[k].materials[j]));
+		for (size_t j = 0; j < COUNT(kinds[k].materials) && kinds[k].materials[j] != M_NONE; j++) {
+			json_t *texts = json_object();
+			for (size_t g = 0; g < N_LANGS; g++)
+				json_object_set_new(texts, langs[g],
+				                    json_string(material_texts[kinds[k].materials[j]][g]));
+			json_array_append_new(materials, texts);
+		}
 		in.bureau_id = l->desk_bureau[types[t].desk];
 		in.code = kinds[k].code;
 		in.names = names;
