@@ -77,7 +77,8 @@ before(async () => {
   ctx.bureau = clerk.user.bureau // 桐庐县移民局
   ctx.clerkName = clerk.user.staff.name
   ctx.reviewerName = reviewer.user.staff.name
-  const types = await call(null, 'GET', `/public/v1/case-types?bureau_id=${ctx.bureau.id}`)
+  // In English, as the portal of the English browser below shows them.
+  const types = await call(null, 'GET', `/public/v1/case-types?bureau_id=${ctx.bureau.id}&lang=en`)
   ctx.type = types.items.find((x) => x.approval_levels === 1 && x.names.en)
   assert.ok(ctx.type, 'Tonglu has an active case type with one approval level and an English name')
 })
