@@ -11,66 +11,24 @@
 // keyboard alone.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { createRequire } from 'node:module'
-import { startServer, DEMO_PASSWORD, REPO_ROOT } from '../lib/server.mjs'
+import { startBrowserHarness, tid } from '../lib/browser.mjs'
 
-const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))
-const { chromium } = require('playwright-core')
-
-const CHROMIUM = process.env.LUZHI_CHROMIUM || '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-const TIMEOUT = 15_000 // per step
-
+let h // the server, the browser and their helpers (tests/lib/browser.mjs)
 let server
-let browser
-let artifacts
 const ctx = {} // what the set-up found and the steps made, in order
 
-const tid = (name) => `[data-test="${name}"]`
-
-async function call(token, method, url, body) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const json = await res.json().catch(() => null)
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-async function session(login) {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  })
-  assert.equal(res.status, 200, `${login} signs in`)
-  return res.json()
-}
+const call = (...args) => h.call(...args)
+const session = (login) => h.session(login)
+const signIn = (page, login) => h.signIn(page, login)
+// A fresh page, in English unless 'opts' say otherwise.
+const withPage = (t, opts, body) => h.withPage(t, { locale: 'en', ...opts }, body)
 
 before(async () => {
   // The test makes more public requests than one visitor would in a minute.
   process.env.LUZHI_PUBLIC_LOOKUP_BURST = '500'
   process.env.LUZHI_PUBLIC_SUBMIT_BURST = '50'
-  artifacts = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-browser-cases-'))
-  server = await startServer({ demo: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  h = await startBrowserHarness('cases')
+  server = h.server
 
   const clerk = await session('clerk')
   const reviewer = await session('reviewer')
@@ -84,38 +42,8 @@ before(async () => {
 })
 
 after(async () => {
-  if (browser) await browser.close()
-  if (server) await server.stop()
-  if (artifacts && (await fs.readdir(artifacts)).length === 0) await fs.rm(artifacts, { recursive: true })
+  if (h) await h.stop()
 })
-
-async function withPage(t, opts, body) {
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1400, height: 900 }, ...opts })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const errors = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  try {
-    await body(page)
-    assert.deepEqual(errors, [], 'no uncaught errors in the page')
-  } catch (e) {
-    const file = path.join(artifacts, `${t.name.replace(/[^\w-]+/g, '_')}.png`)
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {})
-    console.error(`screenshot of the failure: ${file}`)
-    t.diagnostic(`screenshot: ${file}`)
-    throw e
-  } finally {
-    await context.close()
-  }
-}
-
-async function signIn(page, login) {
-  await page.goto(`${server.url}/login`)
-  await page.locator(tid('login-input')).fill(login)
-  await page.locator(tid('password-input')).fill(DEMO_PASSWORD)
-  await page.locator(tid('login-submit')).click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
 
 async function lookUp(page, receipt, code) {
   await page.goto(`${server.url}/portal/status?bureau=${ctx.bureau.id}`)

@@ -8,69 +8,24 @@
 // temporary folder whose path is printed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { createRequire } from 'node:module'
-import { startServer, DEMO_PASSWORD, REPO_ROOT } from '../lib/server.mjs'
+import { DEMO_PASSWORD } from '../lib/server.mjs'
+import { startBrowserHarness, tid } from '../lib/browser.mjs'
 
-// playwright-core is a dependency of the console (web/package.json).
-const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))
-const { chromium } = require('playwright-core')
-
-const CHROMIUM = process.env.LUZHI_CHROMIUM || '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-const TIMEOUT = 30_000 // generous: the server may be a sanitizer build on a busy machine
-
+let h // the server, the browser and their helpers (tests/lib/browser.mjs)
 let server
-let browser
-let artifacts
 
 before(async () => {
-  artifacts = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-browser-'))
-  server = await startServer({ demo: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  h = await startBrowserHarness('console', { timeout: 30_000 })
+  server = h.server
 })
 
 after(async () => {
-  if (browser) await browser.close()
-  if (server) await server.stop()
-  // Keep the folder only when it holds a screenshot.
-  if (artifacts && (await fs.readdir(artifacts)).length === 0) await fs.rm(artifacts, { recursive: true })
+  if (h) await h.stop()
 })
 
-// Runs 'body' with a fresh page (own cookies and storage); on failure saves a
-// screenshot and prints where.
-async function withPage(t, body) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const consoleErrors = []
-  page.on('pageerror', (e) => consoleErrors.push(String(e)))
-  try {
-    await body(page)
-    assert.deepEqual(consoleErrors, [], 'no uncaught errors in the page')
-  } catch (e) {
-    const file = path.join(artifacts, `${t.name.replace(/[^\w-]+/g, '_')}.png`)
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {})
-    console.error(`screenshot of the failure: ${file}`)
-    t.diagnostic(`screenshot: ${file}`)
-    throw e
-  } finally {
-    await context.close()
-  }
-}
+// Runs 'body' with a fresh page in Chinese; on failure saves a screenshot.
+const withPage = (t, body) => h.withPage(t, {}, body)
 
-const tid = (name) => `[data-test="${name}"]`
 const staffRows = (page) => page.locator(`${tid('staff-table')} .el-table__body-wrapper tbody tr`)
 
 async function signIn(page, login, password) {

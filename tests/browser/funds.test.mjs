@@ -16,27 +16,8 @@
 // PNG in a temporary folder whose path is printed.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { createRequire } from 'node:module'
-import { startServer, DEMO_PASSWORD, REPO_ROOT } from '../lib/server.mjs'
-
-const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))
-const { chromium } = require('playwright-core')
-
-const CHROMIUM = process.env.LUZHI_CHROMIUM || '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-const STEP_TIMEOUT = 15_000
+import { DEMO_PASSWORD } from '../lib/server.mjs'
+import { startBrowserHarness, tid } from '../lib/browser.mjs'
 
 // Tonglu's site, in micro-degrees, and a 1×1 PNG as the evidence photo.
 const SITE = { lat: 29_797_000, lon: 119_685_000 }
@@ -45,38 +26,14 @@ const PNG = Buffer.from(
   'base64',
 )
 
+let h // the server, the browser and their helpers (tests/lib/browser.mjs)
 let server
-let browser
-let artifacts
 const ctx = {} // what the set-up made: ids and logins
 
-const tid = (name) => `[data-test="${name}"]`
-
-// One API request with a bearer token; answers the decoded JSON, or throws with the
-// server's message.
-async function call(token, method, url, body) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const json = await res.json().catch(() => null)
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-async function token(login) {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  })
-  assert.equal(res.status, 200, `${login} signs in`)
-  return (await res.json()).token
-}
+const call = (...args) => h.call(...args)
+const token = async (login) => (await h.session(login)).token
+// Runs 'body' with a fresh page signed in as 'login'; on failure saves a screenshot.
+const asUser = (t, login, body) => h.asUser(t, login, body)
 
 // A person of Tonglu with an account of 'role'.
 async function person(admin, login, role, name, post) {
@@ -97,9 +54,8 @@ async function person(admin, login, role, name, post) {
 }
 
 before(async () => {
-  artifacts = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-browser-'))
-  server = await startServer({ demo: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  h = await startBrowserHarness('funds')
+  server = h.server
 
   const admin = await token('admin')
   const finance = await token('finance')
@@ -149,35 +105,8 @@ before(async () => {
 })
 
 after(async () => {
-  if (browser) await browser.close()
-  if (server) await server.stop()
-  if (artifacts && (await fs.readdir(artifacts)).length === 0) await fs.rm(artifacts, { recursive: true })
+  if (h) await h.stop()
 })
-
-// Runs 'body' with a fresh page signed in as 'login'; on failure saves a screenshot.
-async function asUser(t, login, body) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(STEP_TIMEOUT)
-  const errors = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  try {
-    await page.goto(`${server.url}/login`)
-    await page.locator(tid('login-input')).fill(login)
-    await page.locator(tid('password-input')).fill(DEMO_PASSWORD)
-    await page.locator(tid('login-submit')).click()
-    await page.locator(tid('header-role')).waitFor()
-    await body(page)
-    assert.deepEqual(errors, [], 'no uncaught errors in the page')
-  } catch (e) {
-    const file = path.join(artifacts, `${t.name.replace(/[^\w-]+/g, '_')}-${login}.png`)
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {})
-    console.error(`screenshot of the failure: ${file}`)
-    throw e
-  } finally {
-    await context.close()
-  }
-}
 
 const isPost = (fragment) => (r) => r.url().includes(fragment) && r.request().method() === 'POST'
 
