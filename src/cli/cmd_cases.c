@@ -32,11 +32,8 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #define IMPORT_LINE_MAX 512
 #define IMPORT_ROWS_MAX 10000
@@ -47,10 +44,7 @@
 typedef struct {
 	const lz_cmd *cmd;
 	lz_args *args;
-	lz_app app;
-	lz_ctx ctx;
-	bool person;
-	lz_session session;
+	lz_cli_actor a; /* the store, and who acts */
 } shell;
 
 typedef struct {
@@ -92,7 +86,7 @@ static int bureau_id(int64_t *out, shell *s, const char *code, const char *field
 	int error;
 	if (!code)
 		return lz_error_set(LZ_EINVALID, field, "give the bureau's code with --%s CODE", field);
-	if ((error = lz_bureau_by_code(&b, &s->ctx, code)) < 0)
+	if ((error = lz_bureau_by_code(&b, &s->a.ctx, code)) < 0)
 		return error;
 	*out = b.id;
 	return 0;
@@ -131,33 +125,6 @@ static int show(json_t *v, int error)
 	return error;
 }
 
-/* The password of --as: $LUZHI_PASSWORD, or a line of standard input (not echoed on a terminal). */
-static int read_password(char *out, size_t n, const char *login)
-{
-	const char *env = getenv("LUZHI_PASSWORD");
-	struct termios old, quiet;
-	int error;
-
-	if (env && *env) {
-		if (strlen(env) >= n)
-			return lz_error_set(LZ_EINVALID, "password", "the password is too long");
-		snprintf(out, n, "%s", env);
-		return 0;
-	}
-	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		fprintf(stderr, "password for %s: ", login);
-		fflush(stderr);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-		error = lz_cli_read_secret(out, n);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-		return error;
-	}
-	return lz_cli_read_secret(out, n);
-}
-
 /* ---------------------------------------------------------------- case-type */
 
 static int type_list(shell *s)
@@ -168,7 +135,7 @@ static int type_list(shell *s)
 	int error;
 
 	if ((error = bureau_id(&bureau, s, opt(s, "bureau"), "bureau")) < 0 ||
-	    (error = lz_case_type_list(&items, &s->ctx, bureau, false)) < 0)
+	    (error = lz_case_type_list(&items, &s->a.ctx, bureau, false)) < 0)
 		return error;
 	if (flag(s, "json"))
 		return show(items, 0);
@@ -203,8 +170,8 @@ static int type_create(shell *s)
 	memset(&in, 0, sizeof(in));
 	if ((error = bureau_id(&in.bureau_id, s, opt(s, "bureau"), "bureau")) < 0 ||
 	    (error = lz_case_type_input_from_json(&in, obj)) < 0 ||
-	    (error = lz_case_type_create(&id, &s->ctx, &in)) < 0 ||
-	    (error = lz_case_type_get_json(&out, &s->ctx, id)) < 0)
+	    (error = lz_case_type_create(&id, &s->a.ctx, &in)) < 0 ||
+	    (error = lz_case_type_get_json(&out, &s->a.ctx, id)) < 0)
 		goto done;
 	error = show(out, 0);
 done:
@@ -226,7 +193,7 @@ static int calendar_set(shell *s)
 	int error;
 
 	if ((error = bureau_id(&bureau, s, word(s, 0), "bureau")) < 0 ||
-	    (error = lz_calendar_set_day(&s->ctx, bureau, word(s, 1), word(s, 2), opt(s, "name"))) < 0)
+	    (error = lz_calendar_set_day(&s->a.ctx, bureau, word(s, 1), word(s, 2), opt(s, "name"))) < 0)
 		return error;
 	printf("%s %s: %s\n", word(s, 0), word(s, 1), word(s, 2));
 	return 0;
@@ -249,7 +216,7 @@ static int calendar_import(shell *s)
 
 	if (!(f = fopen(path, "r")))
 		return lz_error_set(LZ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
-	if ((error = lz_tx_begin(&s->ctx, LZ_TX_WRITE)) < 0) {
+	if ((error = lz_tx_begin(&s->a.ctx, LZ_TX_WRITE)) < 0) {
 		fclose(f);
 		return error;
 	}
@@ -288,18 +255,18 @@ static int calendar_import(shell *s)
 		}
 		int64_t bureau = 0;
 		if ((error = bureau_id(&bureau, s, fields[0], "bureau")) < 0 ||
-		    (error = lz_calendar_set_day(&s->ctx, bureau, fields[1], fields[2],
+		    (error = lz_calendar_set_day(&s->a.ctx, bureau, fields[1], fields[2],
 		                                 n > 3 && *fields[3] ? fields[3] : NULL)) < 0)
 			bad_row(&errors, path, line, lz_error_last()->field[0] ? lz_error_last()->field : "bureau",
 			        lz_error_last()->message);
 	}
 	fclose(f);
 	if (errors) {
-		lz_tx_rollback(&s->ctx);
+		lz_tx_rollback(&s->a.ctx);
 		return lz_error_set(LZ_EINVALID, "file", "%d bad row%s in %s; nothing was imported", errors,
 		                    errors == 1 ? "" : "s", path);
 	}
-	if ((error = lz_tx_commit(&s->ctx)) < 0)
+	if ((error = lz_tx_commit(&s->a.ctx)) < 0)
 		return error;
 	printf("luzhi: %ld calendar day%s imported from %s\n", rows, rows == 1 ? "" : "s", path);
 	return 0;
@@ -320,7 +287,7 @@ static int case_id(int64_t *out, shell *s, const char *ref)
 		*out = strtoll(ref, NULL, 10);
 		return 0;
 	}
-	return lz_case_find_by_receipt(out, &s->ctx, ref);
+	return lz_case_find_by_receipt(out, &s->a.ctx, ref);
 }
 
 static int case_show(shell *s)
@@ -329,7 +296,7 @@ static int case_show(shell *s)
 	json_t *out = NULL;
 	int error;
 
-	if ((error = case_id(&id, s, word(s, 0))) < 0 || (error = lz_case_get_json(&out, &s->ctx, id)) < 0)
+	if ((error = case_id(&id, s, word(s, 0))) < 0 || (error = lz_case_get_json(&out, &s->a.ctx, id)) < 0)
 		return error;
 	return show(out, 0);
 }
@@ -352,7 +319,7 @@ static int case_recompute(shell *s)
 
 	if (opt(s, "bureau") && (error = bureau_id(&bureau, s, opt(s, "bureau"), "bureau")) < 0)
 		return error;
-	if ((error = lz_case_recompute_all(&checked, &changed, &s->ctx, bureau, print_changed, &shown)) < 0)
+	if ((error = lz_case_recompute_all(&checked, &changed, &s->a.ctx, bureau, print_changed, &shown)) < 0)
 		return error;
 	if (changed) {
 		if (changed > CHANGED_SHOWN)
@@ -416,7 +383,7 @@ static int stats_processing_times(shell *s)
 			return lz_error_set(LZ_EINVALID, "type", "--type is a case type's id");
 		q.type_id = strtoll(opt(s, "type"), NULL, 10);
 	}
-	if ((error = lz_case_stats(&out, &s->ctx, &q)) < 0)
+	if ((error = lz_case_stats(&out, &s->a.ctx, &q)) < 0)
 		return error;
 	if (flag(s, "json"))
 		return show(out, 0);
@@ -444,8 +411,7 @@ static const verb_entry stats_verbs[] = {
 
 static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb_entry *verbs)
 {
-	const char *verb = args->nwords > 0 ? args->words[0] : NULL, *login;
-	char password[LZ_PASSWORD_MAX + 2] = "", who[64];
+	const char *verb = args->nwords > 0 ? args->words[0] : NULL;
 	const verb_entry *v = NULL;
 	shell s;
 	int error;
@@ -463,36 +429,12 @@ static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb
 		lz_cli_fail(lz_error_set(LZ_EINVALID, NULL, "usage: luzhi %s %s", cmd->name, v->usage));
 		return 2;
 	}
-	memset(&s, 0, sizeof(s));
 	s.cmd = cmd;
 	s.args = args;
-	login = lz_arg(cmd, args, "as");
-	if (login && (error = read_password(password, sizeof(password), login)) < 0)
+	if ((error = lz_cli_actor_open(&s.a, cmd, cfg, args)) < 0)
 		return error;
-	if ((error = lz_cli_open(&s.app, cfg, false)) < 0) {
-		sodium_memzero(password, sizeof(password));
-		return error;
-	}
-	lz_ctx_init(&s.ctx, &s.app, "cli", "cli");
-	s.ctx.address = "cli";
-	snprintf(who, sizeof(who), "cli:%s", cmd->name);
-	lz_ctx_act_as_system(&s.ctx, who);
-	if (login) {
-		error = lz_session_create(&s.session, &s.ctx, login, password);
-		sodium_memzero(password, sizeof(password));
-		if (error < 0)
-			goto done;
-		s.person = true;
-	}
-	error = v->run(&s);
-done:
-	if (s.person) {
-		int e = lz_session_end(&s.ctx, s.session.token);
-		(void)e; /* the session expires on its own if the store refuses */
-		sodium_memzero(&s.session, sizeof(s.session));
-	}
-	lz_ctx_done(&s.ctx);
-	lz_cli_close(&s.app);
+	error = lz_cli_actor_hint(&s.a, v->run(&s));
+	lz_cli_actor_close(&s.a);
 	return error;
 }
 

@@ -36,11 +36,8 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #define IMPORT_LINE_MAX 1024
 #define IMPORT_ROWS_MAX 100000
@@ -52,10 +49,7 @@
 typedef struct {
 	const lz_cmd *cmd;
 	lz_args *args;
-	lz_app app;
-	lz_ctx ctx;
-	bool person; /* signed in with --as */
-	lz_session session;
+	lz_cli_actor a; /* the store, and who acts */
 } shell;
 
 typedef struct {
@@ -117,7 +111,7 @@ static int opt_bureau(int64_t *out, shell *s, bool required)
 		return required
 		           ? lz_error_set(LZ_EINVALID, "bureau", "give the bureau's code with --bureau CODE")
 		           : 0;
-	if ((error = lz_bureau_by_code(&b, &s->ctx, code)) < 0)
+	if ((error = lz_bureau_by_code(&b, &s->a.ctx, code)) < 0)
 		return error;
 	*out = b.id;
 	return 0;
@@ -128,35 +122,6 @@ static int require(shell *s, const char *name, const char *what)
 	if (opt(s, name))
 		return 0;
 	return lz_error_set(LZ_EINVALID, name, "give %s with --%s", what, name);
-}
-
-/* The password of --as: $LUZHI_PASSWORD (when set and not empty), or a line of standard
- * input (not echoed on a terminal). */
-static int read_password(char *out, size_t n, const char *login)
-{
-	const char *env = getenv("LUZHI_PASSWORD");
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO);
-	int error;
-
-	if (env && *env) {
-		if (strlen(env) >= n)
-			return lz_error_set(LZ_EINVALID, "password", "the password is too long");
-		snprintf(out, n, "%s", env);
-		return 0;
-	}
-	if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		fprintf(stderr, "password for %s: ", login);
-		fflush(stderr);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-		error = lz_cli_read_secret(out, n);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-		fputc('\n', stderr);
-		return error;
-	}
-	return lz_cli_read_secret(out, n);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -313,7 +278,7 @@ static int beneficiary_import(shell *s)
 	if (!path)
 		return lz_error_set(LZ_EINVALID, "file", "give the CSV file to import");
 	if ((error = parse_int(&programme_id, opt(s, "programme"), "programme")) < 0 ||
-	    (error = lz_programme_get(&prog, &s->ctx, programme_id)) < 0)
+	    (error = lz_programme_get(&prog, &s->a.ctx, programme_id)) < 0)
 		return error;
 	if (!(f = fopen(path, "rb")))
 		return lz_error_set(LZ_EIO, "file", "cannot open %s: %s", path, strerror(errno));
@@ -337,7 +302,7 @@ static int beneficiary_import(shell *s)
 	}
 
 	/* Every row through the domain's own checks, in one transaction kept only when all pass. */
-	if ((error = lz_tx_begin(&s->ctx, LZ_TX_WRITE)) < 0)
+	if ((error = lz_tx_begin(&s->a.ctx, LZ_TX_WRITE)) < 0)
 		goto done;
 	began = true;
 	while (read_line(buf, sizeof(buf), f, &too_long)) {
@@ -375,7 +340,7 @@ static int beneficiary_import(shell *s)
 		in.household_id = row.fields[3][0] ? row.fields[3] : NULL;
 		in.relocated_on = row.fields[4];
 		in.bank_account = row.fields[5][0] ? row.fields[5] : NULL;
-		error = lz_beneficiary_create(NULL, &s->ctx, &in);
+		error = lz_beneficiary_create(NULL, &s->a.ctx, &in);
 		if (error == LZ_EINVALID || error == LZ_ECONFLICT) {
 			const lz_error *e = lz_error_last();
 			bad_row(&log, line, e->field, e->message);
@@ -397,14 +362,14 @@ static int beneficiary_import(shell *s)
 		                     log.errors, rows, path);
 		goto done;
 	}
-	if ((error = lz_tx_commit(&s->ctx)) < 0)
+	if ((error = lz_tx_commit(&s->a.ctx)) < 0)
 		goto done;
 	began = false;
 	printf("luzhi: imported %lld beneficiaries into programme %lld (%s)\n", (long long)imported,
 	       (long long)programme_id, prog.name);
 done:
 	if (began)
-		lz_tx_rollback(&s->ctx);
+		lz_tx_rollback(&s->a.ctx);
 	if (f)
 		fclose(f);
 	return error;
@@ -429,7 +394,7 @@ static int beneficiary_list(shell *s)
 	q.village = opt(s, "village");
 	q.q = opt(s, "q");
 	q.id_number = opt(s, "id-number");
-	if ((error = lz_beneficiary_list(&items, &next, &s->ctx, &q)) < 0)
+	if ((error = lz_beneficiary_list(&items, &next, &s->a.ctx, &q)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -442,7 +407,7 @@ static int beneficiary_show(shell *s)
 	int error;
 	if ((error = word_id(&id, s, 1, "id")) < 0)
 		return error;
-	return show(v, lz_beneficiary_get_json(&v, &s->ctx, id));
+	return show(v, lz_beneficiary_get_json(&v, &s->a.ctx, id));
 }
 
 static int beneficiary_status(shell *s)
@@ -457,7 +422,7 @@ static int beneficiary_status(shell *s)
 		return lz_error_set(LZ_EINVALID, "status",
 		                    "give the new status: active, deceased, moved or suspended");
 	if ((error = require(s, "since", "the date it took effect (YYYY-MM-DD)")) < 0 ||
-	    (error = lz_beneficiary_set_status(&s->ctx, id, status, opt(s, "since"), opt(s, "reason"))) < 0)
+	    (error = lz_beneficiary_set_status(&s->a.ctx, id, status, opt(s, "since"), opt(s, "reason"))) < 0)
 		return error;
 	printf("luzhi: beneficiary %lld is %s since %s\n", (long long)id, status, opt(s, "since"));
 	return 0;
@@ -493,7 +458,7 @@ static int programme_create(shell *s)
 	in.amount_per_year_fen = amount;
 	in.years = (int)years;
 	in.frequency = opt(s, "frequency");
-	if ((error = lz_programme_create(&id, &s->ctx, &in)) < 0)
+	if ((error = lz_programme_create(&id, &s->a.ctx, &in)) < 0)
 		return error;
 	printf("luzhi: programme %lld created: %s\n", (long long)id, in.name);
 	return 0;
@@ -509,7 +474,7 @@ static int programme_list(shell *s)
 
 	if ((error = opt_bureau(&bureau, s, false)) < 0 ||
 	    (error = opt_id(&after, s, "after", "after")) < 0 || (error = page_limit(&limit, s)) < 0 ||
-	    (error = lz_programme_list(&items, &next, &s->ctx, bureau, after, limit)) < 0)
+	    (error = lz_programme_list(&items, &next, &s->a.ctx, bureau, after, limit)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -542,10 +507,10 @@ static int payroll_prepare(shell *s)
 		                    "give the period as --period YYYY-MM-DD..YYYY-MM-DD");
 	snprintf(start, sizeof(start), "%.*s", (int)(dots - period), period);
 	snprintf(end, sizeof(end), "%s", dots + 2);
-	if ((error = lz_payroll_prepare(&run, &s->ctx, programme, start, end, allocation)) < 0)
+	if ((error = lz_payroll_prepare(&run, &s->a.ctx, programme, start, end, allocation)) < 0)
 		return error;
 	json_t *v = NULL;
-	if ((error = lz_payroll_get_json(&v, &s->ctx, run)) < 0)
+	if ((error = lz_payroll_get_json(&v, &s->a.ctx, run)) < 0)
 		return error;
 	printf("luzhi: payroll run %lld prepared: %lld payments, %lld fen; %lld excluded\n", (long long)run,
 	       (long long)json_integer_value(json_object_get(v, "count")),
@@ -562,7 +527,7 @@ static int payroll_show(shell *s)
 	int error;
 	if ((error = word_id(&id, s, 1, "run")) < 0)
 		return error;
-	return show(v, lz_payroll_get_json(&v, &s->ctx, id));
+	return show(v, lz_payroll_get_json(&v, &s->a.ctx, id));
 }
 
 static int payroll_approve(shell *s)
@@ -570,8 +535,8 @@ static int payroll_approve(shell *s)
 	json_t *v = NULL;
 	int64_t id;
 	int error;
-	if ((error = word_id(&id, s, 1, "run")) < 0 || (error = lz_payroll_approve(&s->ctx, id)) < 0 ||
-	    (error = lz_payroll_get_json(&v, &s->ctx, id)) < 0)
+	if ((error = word_id(&id, s, 1, "run")) < 0 || (error = lz_payroll_approve(&s->a.ctx, id)) < 0 ||
+	    (error = lz_payroll_get_json(&v, &s->a.ctx, id)) < 0)
 		return error;
 	printf("luzhi: payroll run %lld approved: %lld payments, %lld fen; %lld excluded at approval\n",
 	       (long long)id, (long long)json_integer_value(json_object_get(v, "approved_count")),
@@ -593,7 +558,7 @@ static int payroll_list(shell *s)
 	if ((error = opt_bureau(&bureau, s, false)) < 0 ||
 	    (error = opt_id(&programme, s, "programme", "programme")) < 0 ||
 	    (error = opt_id(&after, s, "after", "after")) < 0 || (error = page_limit(&limit, s)) < 0 ||
-	    (error = lz_payroll_list(&items, &next, &s->ctx, bureau, programme, after, limit)) < 0)
+	    (error = lz_payroll_list(&items, &next, &s->a.ctx, bureau, programme, after, limit)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -626,19 +591,19 @@ static int payment_prepare(shell *s)
 	if (seq > LZ_PROJECT_STAGES_MAX)
 		return lz_error_set(LZ_EINVALID, "stage", "stage is the stage's number, 1 to %d",
 		                    LZ_PROJECT_STAGES_MAX);
-	if ((error = lz_project_stage_id(&in.stage_id, &s->ctx, in.project_id, (int)seq)) < 0)
+	if ((error = lz_project_stage_id(&in.stage_id, &s->a.ctx, in.project_id, (int)seq)) < 0)
 		return error;
 	in.payee = opt(s, "payee");
 	in.idempotency_key = opt(s, "idempotency-key");
 	if (!in.idempotency_key) {
 		/* A fresh key: a retry of this command is a new request unless it names one. */
 		uint8_t raw[12];
-		lz_random_fill(s->app.random, raw, sizeof(raw));
+		lz_random_fill(s->a.app.random, raw, sizeof(raw));
 		memcpy(key, "cli-", 4);
 		lz_hex(key + 4, raw, sizeof(raw));
 		in.idempotency_key = key;
 	}
-	if ((error = lz_payment_prepare(&id, &replayed, &s->ctx, &in)) < 0)
+	if ((error = lz_payment_prepare(&id, &replayed, &s->a.ctx, &in)) < 0)
 		return error;
 	printf("luzhi: payment %lld %s: %lld fen to stage %lld of project %lld (idempotency key %s)\n",
 	       (long long)id, replayed ? "already prepared with this key" : "prepared",
@@ -655,7 +620,7 @@ static int payment_approve(shell *s)
 {
 	int64_t id;
 	int error;
-	if ((error = payment_id(&id, s)) < 0 || (error = lz_payment_approve(&s->ctx, id)) < 0)
+	if ((error = payment_id(&id, s)) < 0 || (error = lz_payment_approve(&s->a.ctx, id)) < 0)
 		return error;
 	printf("luzhi: payment %lld approved\n", (long long)id);
 	return 0;
@@ -667,7 +632,7 @@ static int payment_pay(shell *s)
 	int error;
 	if ((error = payment_id(&id, s)) < 0 ||
 	    (error = require(s, "reference", "the bank's reference")) < 0 ||
-	    (error = lz_payment_mark_paid(&s->ctx, id, opt(s, "reference"))) < 0)
+	    (error = lz_payment_mark_paid(&s->a.ctx, id, opt(s, "reference"))) < 0)
 		return error;
 	printf("luzhi: payment %lld paid (reference %s)\n", (long long)id, opt(s, "reference"));
 	return 0;
@@ -678,7 +643,7 @@ static int payment_cancel(shell *s)
 	int64_t id;
 	int error;
 	if ((error = payment_id(&id, s)) < 0 || (error = require(s, "reason", "the reason")) < 0 ||
-	    (error = lz_payment_cancel(&s->ctx, id, opt(s, "reason"))) < 0)
+	    (error = lz_payment_cancel(&s->a.ctx, id, opt(s, "reason"))) < 0)
 		return error;
 	printf("luzhi: payment %lld cancelled\n", (long long)id);
 	return 0;
@@ -689,7 +654,7 @@ static int payment_reverse(shell *s)
 	int64_t id;
 	int error;
 	if ((error = payment_id(&id, s)) < 0 || (error = require(s, "reason", "the reason")) < 0 ||
-	    (error = lz_payment_reverse(&s->ctx, id, opt(s, "reason"))) < 0)
+	    (error = lz_payment_reverse(&s->a.ctx, id, opt(s, "reason"))) < 0)
 		return error;
 	printf("luzhi: payment %lld reversed\n", (long long)id);
 	return 0;
@@ -702,7 +667,7 @@ static int payment_show(shell *s)
 	int error;
 	if ((error = payment_id(&id, s)) < 0)
 		return error;
-	return show(v, lz_payment_get_json(&v, &s->ctx, id));
+	return show(v, lz_payment_get_json(&v, &s->a.ctx, id));
 }
 
 static int payment_list(shell *s)
@@ -719,7 +684,7 @@ static int payment_list(shell *s)
 	    (error = opt_id(&q.after_id, s, "after", "after")) < 0 || (error = page_limit(&q.limit, s)) < 0)
 		return error;
 	q.status = opt(s, "status");
-	if ((error = lz_payment_list(&items, &next, &s->ctx, &q)) < 0)
+	if ((error = lz_payment_list(&items, &next, &s->a.ctx, &q)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -755,7 +720,7 @@ static int allocation_create(shell *s)
 		return error;
 	in.source = opt(s, "source") ? opt(s, "source") : "中央财政";
 	in.purpose = opt(s, "purpose");
-	if ((error = lz_allocation_create(&id, &s->ctx, &in)) < 0)
+	if ((error = lz_allocation_create(&id, &s->a.ctx, &in)) < 0)
 		return error;
 	printf("luzhi: allocation %lld created: %lld fen for %lld\n", (long long)id, (long long)in.amount_fen,
 	       (long long)in.year);
@@ -769,7 +734,7 @@ static int allocation_show(shell *s)
 	int error;
 	if ((error = word_id(&id, s, 1, "allocation")) < 0)
 		return error;
-	return show(v, lz_allocation_get_json(&v, &s->ctx, id));
+	return show(v, lz_allocation_get_json(&v, &s->a.ctx, id));
 }
 
 static int allocation_list(shell *s)
@@ -786,7 +751,7 @@ static int allocation_list(shell *s)
 	    (error = opt_id(&q.year, s, "year", "year")) < 0 ||
 	    (error = opt_id(&q.parent_id, s, "parent", "parent_id")) < 0 ||
 	    (error = opt_id(&q.after_id, s, "after", "after")) < 0 || (error = page_limit(&q.limit, s)) < 0 ||
-	    (error = lz_allocation_list(&items, &next, &s->ctx, &q)) < 0)
+	    (error = lz_allocation_list(&items, &next, &s->a.ctx, &q)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -810,7 +775,7 @@ static int project_show(shell *s)
 	int error;
 	if ((error = word_id(&id, s, 1, "project")) < 0)
 		return error;
-	return show(v, lz_project_get_json(&v, &s->ctx, id));
+	return show(v, lz_project_get_json(&v, &s->a.ctx, id));
 }
 
 static int project_list(shell *s)
@@ -826,7 +791,7 @@ static int project_list(shell *s)
 	    (error = opt_id(&q.after_id, s, "after", "after")) < 0 || (error = page_limit(&q.limit, s)) < 0)
 		return error;
 	q.q = opt(s, "q");
-	if ((error = lz_project_list(&items, &next, &s->ctx, &q)) < 0)
+	if ((error = lz_project_list(&items, &next, &s->a.ctx, &q)) < 0)
 		return error;
 	print_page(s, items, next, cols);
 	return 0;
@@ -847,8 +812,7 @@ static const verb_entry project_verbs[] = {
  */
 static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb_entry *verbs)
 {
-	const char *verb = args->nwords > 0 ? args->words[0] : NULL, *login;
-	char password[LZ_PASSWORD_MAX + 2] = "", who[64];
+	const char *verb = args->nwords > 0 ? args->words[0] : NULL;
 	const verb_entry *v = NULL;
 	shell s;
 	int error;
@@ -870,44 +834,12 @@ static int dispatch(const lz_cmd *cmd, lz_config *cfg, lz_args *args, const verb
 		return 2;
 	}
 
-	memset(&s, 0, sizeof(s));
 	s.cmd = cmd;
 	s.args = args;
-	login = lz_arg(cmd, args, "as");
-	if (login && (error = read_password(password, sizeof(password), login)) < 0)
+	if ((error = lz_cli_actor_open(&s.a, cmd, cfg, args)) < 0)
 		return error;
-	if ((error = lz_cli_open(&s.app, cfg, false)) < 0) {
-		sodium_memzero(password, sizeof(password));
-		return error;
-	}
-	lz_ctx_init(&s.ctx, &s.app, "cli", "cli");
-	s.ctx.address = "cli";
-	snprintf(who, sizeof(who), "cli:%s", cmd->name);
-	lz_ctx_act_as_system(&s.ctx, who);
-	if (login) {
-		error = lz_session_create(&s.session, &s.ctx, login, password);
-		sodium_memzero(password, sizeof(password));
-		if (error < 0)
-			goto done;
-		s.person = true;
-	}
-
-	error = v->run(&s);
-
-	if (error < 0 && error == LZ_EFORBIDDEN && !s.person) {
-		error = lz_cli_fail(error);
-		fprintf(stderr,
-		        "luzhi: this is an act of a person, not of the system: sign in with --as LOGIN "
-		        "(the password from $LUZHI_PASSWORD or standard input)\n");
-	}
-done:
-	if (s.person) {
-		int e = lz_session_end(&s.ctx, s.session.token);
-		(void)e; /* the session expires on its own if the store refuses */
-		sodium_memzero(&s.session, sizeof(s.session));
-	}
-	lz_ctx_done(&s.ctx);
-	lz_cli_close(&s.app);
+	error = lz_cli_actor_hint(&s.a, v->run(&s));
+	lz_cli_actor_close(&s.a);
 	return error;
 }
 
