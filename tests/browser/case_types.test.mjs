@@ -10,27 +10,7 @@
 // status of a case of the type names it in the portal's language.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { createRequire } from 'node:module'
-import { startServer, DEMO_PASSWORD, REPO_ROOT } from '../lib/server.mjs'
-
-const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))
-const { chromium } = require('playwright-core')
-
-const CHROMIUM = process.env.LUZHI_CHROMIUM || '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
-const TIMEOUT = 15_000 // per step
+import { startBrowserHarness, tid } from '../lib/browser.mjs'
 
 const TYPE = {
   code: 'browser-photo-id',
@@ -41,82 +21,27 @@ const TYPE = {
   ],
 }
 
+let h // the server, the browser and their helpers (tests/lib/browser.mjs)
 let server
-let browser
-let artifacts
 const ctx = {} // what the set-up found and the steps made, in order
 
-const tid = (name) => `[data-test="${name}"]`
-
-async function call(token, method, url, body) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const json = await res.json().catch(() => null)
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`)
-  return json
-}
-
-async function session(login) {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: DEMO_PASSWORD }),
-  })
-  assert.equal(res.status, 200, `${login} signs in`)
-  return res.json()
-}
+const call = (...args) => h.call(...args)
+const withPage = (t, opts, body) => h.withPage(t, opts, body)
+const signIn = (page, login) => h.signIn(page, login)
 
 before(async () => {
   process.env.LUZHI_PUBLIC_LOOKUP_BURST = '200'
   process.env.LUZHI_PUBLIC_SUBMIT_BURST = '20'
-  artifacts = await fs.mkdtemp(path.join(os.tmpdir(), 'luzhi-browser-case-types-'))
-  server = await startServer({ demo: true })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
-  const director = await session('director.zj')
+  h = await startBrowserHarness('case-types')
+  server = h.server
+  const director = await h.session('director.zj')
   ctx.bureau = director.user.bureau // 杭州市移民局
-  ctx.token = director.token
   assert.ok(ctx.bureau?.id, 'director.zj has a bureau')
 })
 
 after(async () => {
-  if (browser) await browser.close()
-  if (server) await server.stop()
-  if (artifacts && (await fs.readdir(artifacts)).length === 0) await fs.rm(artifacts, { recursive: true })
+  if (h) await h.stop()
 })
-
-async function withPage(t, opts, body) {
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1400, height: 900 }, ...opts })
-  const page = await context.newPage()
-  page.setDefaultTimeout(TIMEOUT)
-  const errors = []
-  page.on('pageerror', (e) => errors.push(String(e)))
-  try {
-    await body(page)
-    assert.deepEqual(errors, [], 'no uncaught errors in the page')
-  } catch (e) {
-    const file = path.join(artifacts, `${t.name.replace(/[^\w-]+/g, '_')}.png`)
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {})
-    console.error(`screenshot of the failure: ${file}`)
-    t.diagnostic(`screenshot: ${file}`)
-    throw e
-  } finally {
-    await context.close()
-  }
-}
-
-async function signIn(page, login) {
-  await page.goto(`${server.url}/login`)
-  await page.locator(tid('login-input')).fill(login)
-  await page.locator(tid('password-input')).fill(DEMO_PASSWORD)
-  await page.locator(tid('login-submit')).click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
 
 const isTypeWrite = (r) => /\/api\/v1\/case-types(\/\d+)?$/.test(new URL(r.url()).pathname) && ['POST', 'PATCH'].includes(r.method())
 
