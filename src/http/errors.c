@@ -235,15 +235,48 @@ static const char *label_of(const char *path, const char *field)
 }
 
 /*
+ * The label of a field as the forms name it, into out: a plain field from the
+ * tables above; an item of a list ("materials[2]") as the list's label and the
+ * item's number counted from 1 ("申请材料第 3 项"); a text in one language
+ * ("names.en", "materials[2].en") with the language after it ("事项名称（en）").
+ */
+static void label_into(char *out, size_t n, const char *path, const char *field)
+{
+	char base[64];
+	const char *bracket = strchr(field, '['), *dot = strchr(field, '.'), *end = bracket ? bracket : dot;
+	unsigned long item = 0;
+	int used = 0;
+
+	if (!end || (size_t)(end - field) >= sizeof(base)) {
+		snprintf(out, n, "%s", label_of(path, field));
+		return;
+	}
+	snprintf(base, sizeof(base), "%.*s", (int)(end - field), field);
+	if (bracket && sscanf(bracket, "[%lu]%n", &item, &used) == 1 && used > 0) {
+		const char *rest = bracket + used;
+		if (*rest == '.' && rest[1])
+			snprintf(out, n, "%s第 %lu 项（%s）", label_of(path, base), item + 1, rest + 1);
+		else
+			snprintf(out, n, "%s第 %lu 项", label_of(path, base), item + 1);
+	} else if (!bracket && dot[1]) {
+		snprintf(out, n, "%s（%s）", label_of(path, base), dot + 1);
+	} else {
+		snprintf(out, n, "%s", label_of(path, field));
+	}
+}
+
+/*
  * The zh-CN message of an invalid field. The domain's messages follow a few fixed
  * forms ("X is required", "X is longer than N characters", "X must be …", "unknown
  * field"); each has its Chinese form here, and anything else is "X 填写有误".
  */
 static void zh_invalid(char *out, size_t n, const char *path, const char *field, const char *msg)
 {
-	const char *label = label_of(path, field), *p;
+	char label[160];
+	const char *p;
 	unsigned long limit;
 
+	label_into(label, sizeof(label), path, field);
 	if (strstr(msg, "unknown field"))
 		snprintf(out, n, "不支持的字段“%s”", field);
 	else if (strstr(msg, " is required"))

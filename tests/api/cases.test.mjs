@@ -156,8 +156,10 @@ test('materials per language: kept whole for the console; a bad one is 422 namin
   r = await c.post('/api/v1/case-types', {
     bureau_id: tonglu.id, code: 'api_langs_bad', names: { 'zh-CN': '坏材料' }, materials: [{ en: 'Photo' }],
     sla_hours: 24, clock_kind: 'working',
-  }, { token: dirA.token })
+  }, { token: dirA.token, lang: 'zh-CN' })
   assertError(r, 422, 'invalid_field', 'materials[0].zh-CN')
+  // In Chinese the item is named as the form names it: the list, its number from 1, the language.
+  assert.match(r.json.error.message, /^申请材料第 1 项（zh-CN）/, r.text)
   r = await c.get(`/api/v1/case-types/${type.id}`, { token: dirA.token })
   assert.deepEqual(r.json.materials, materials, 'a refused PATCH writes nothing')
   assert.equal(r.json.sla_hours, 24)
