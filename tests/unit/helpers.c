@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "base/crypto.h"
+#include "org/org.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -119,4 +120,23 @@ void lz_test_sql(lz_test_env *env, const char *sql)
 		fail_msg("%s: %s", sql, lz_error_last()->message);
 	lz_db_release(db, c);
 	lz_db_close(db);
+}
+
+void lz_test_expect_error(int rc, int code, const char *field, const char *file, int line)
+{
+	if (rc != code)
+		fail_msg("%s:%d: expected error %d, got %d: %s", file, line, code, rc, lz_error_last()->message);
+	if (field && strcmp(lz_error_last()->field, field) != 0)
+		fail_msg("%s:%d: expected the field '%s', got '%s': %s", file, line, field, lz_error_last()->field,
+		         lz_error_last()->message);
+}
+
+int64_t lz_test_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent)
+{
+	lz_bureau_input in = {code, name, NULL, level, parent};
+	int64_t id = 0;
+
+	assert_ok(lz_bureau_create(&id, ctx, &in));
+	assert_true(id > 0);
+	return id;
 }

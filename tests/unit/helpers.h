@@ -37,6 +37,14 @@ void lz_test_sql(lz_test_env *env, const char *sql);
 /* True when the tests run on PostgreSQL. */
 bool lz_test_on_pg(void);
 
+/* Fails the test unless 'expr' answered the error 'code' and, when 'field' is not
+ * NULL, blamed that field; the failure names the caller's line. */
+#define expect_error(expr, code, field) lz_test_expect_error((expr), (code), (field), __FILE__, __LINE__)
+void lz_test_expect_error(int rc, int code, const char *field, const char *file, int line);
+/* Creates a bureau (a code, a name, a level such as "county", its parent or 0) as
+ * the context's actor and answers its id. */
+int64_t lz_test_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent);
+
 #define assert_ok(expr) do { int rc_ = (expr); if (rc_ != 0) fail_msg("%s = %d: %s", #expr, rc_, lz_error_last()->message); } while (0)
 
 #endif

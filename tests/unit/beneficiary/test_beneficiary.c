@@ -29,14 +29,6 @@ typedef struct {
 	int64_t prog, prog_b;
 } fixture;
 
-static int64_t make_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent)
-{
-	lz_bureau_input in = {code, name, NULL, level, parent};
-	int64_t id = 0;
-	assert_ok(lz_bureau_create(&id, ctx, &in));
-	return id;
-}
-
 static int64_t make_programme(fixture *f, int64_t bureau_id, const char *name, int64_t amount, int years,
 							  const char *frequency)
 {
@@ -51,13 +43,13 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof(*f));
 	lz_test_env_setup(&f->env);
 	lz_test_ctx(&f->ctx, &f->env);
-	f->national = make_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
-	f->a = make_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
-	f->a1 = make_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
-	f->a11 = make_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->a1);
-	f->b = make_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
-	f->b1 = make_bureau(&f->ctx, "330100", "杭州市移民局", "city", f->b);
-	f->b11 = make_bureau(&f->ctx, "330122", "桐庐县移民局", "county", f->b1);
+	f->national = lz_test_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
+	f->a = lz_test_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
+	f->a1 = lz_test_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
+	f->a11 = lz_test_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->a1);
+	f->b = lz_test_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
+	f->b1 = lz_test_bureau(&f->ctx, "330100", "杭州市移民局", "city", f->b);
+	f->b11 = lz_test_bureau(&f->ctx, "330122", "桐庐县移民局", "county", f->b1);
 	f->prog = make_programme(f, f->a11, "三峡移民后期扶持", 0, 0, NULL);
 	f->prog_b = make_programme(f, f->b11, "富春江水库移民后期扶持", 0, 0, "quarterly");
 	*state = f;
@@ -103,14 +95,6 @@ static int64_t rows(fixture *f)
 	return count(
 	    f, "SELECT (SELECT count(*) FROM beneficiary) + (SELECT count(*) FROM beneficiary_status) + "
 	       "(SELECT count(*) FROM programme) + (SELECT count(*) FROM audit_log)");
-}
-
-static void expect_error(int rc, int code, const char *field)
-{
-	if (rc != code)
-		fail_msg("expected %d, got %d: %s", code, rc, lz_error_last()->message);
-	if (field)
-		assert_string_equal(lz_error_last()->field, field);
 }
 
 static int32_t day(const char *s)

@@ -23,14 +23,6 @@ typedef struct {
 	int64_t national, bureau; /* the types belong to the province */
 } fixture;
 
-static void expect_error(int rc, int code, const char *field)
-{
-	if (rc != code)
-		fail_msg("expected %d, got %d: %s", code, rc, lz_error_last()->message);
-	if (field)
-		assert_string_equal(lz_error_last()->field, field);
-}
-
 static json_t *parse(const char *text)
 {
 	json_error_t jerr;

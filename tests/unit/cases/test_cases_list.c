@@ -43,25 +43,9 @@ typedef struct {
 	char id_number[19];
 } fixture;
 
-static void expect_error(int rc, int code, const char *field)
-{
-	if (rc != code)
-		fail_msg("expected %d, got %d: %s", code, rc, lz_error_last()->message);
-	if (field)
-		assert_string_equal(lz_error_last()->field, field);
-}
-
 static void as(fixture *f, int who)
 {
 	assert_ok(lz_auth_act_as(&f->ctx, f->user[who]));
-}
-
-static int64_t make_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent)
-{
-	lz_bureau_input in = {code, name, NULL, level, parent};
-	int64_t id = 0;
-	assert_ok(lz_bureau_create(&id, ctx, &in));
-	return id;
 }
 
 static int64_t make_type(fixture *f, int64_t bureau, const char *code, int64_t sla, bool active)
@@ -99,14 +83,14 @@ static int setup(void **state)
 	assert_ok(lz_time_parse(&f->t0, "2026-10-12T10:00:00+08:00"));
 	f->env.clock.fixed = f->t0;
 	lz_ctx_act_as_system(&f->ctx, "test");
-	f->national = make_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
-	f->hubei = make_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
-	f->yichang = make_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->hubei);
-	f->zigui = make_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->yichang);
-	f->yiling = make_bureau(&f->ctx, "420506", "夷陵区移民局", "county", f->yichang);
-	f->zhejiang = make_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
-	f->hangzhou = make_bureau(&f->ctx, "330100", "杭州市移民局", "city", f->zhejiang);
-	f->tonglu = make_bureau(&f->ctx, "330122", "桐庐县移民局", "county", f->hangzhou);
+	f->national = lz_test_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
+	f->hubei = lz_test_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
+	f->yichang = lz_test_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->hubei);
+	f->zigui = lz_test_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->yichang);
+	f->yiling = lz_test_bureau(&f->ctx, "420506", "夷陵区移民局", "county", f->yichang);
+	f->zhejiang = lz_test_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
+	f->hangzhou = lz_test_bureau(&f->ctx, "330100", "杭州市移民局", "city", f->zhejiang);
+	f->tonglu = lz_test_bureau(&f->ctx, "330122", "桐庐县移民局", "county", f->hangzhou);
 	for (int i = 0; i < P_COUNT; i++) {
 		lz_staff_input in = {0};
 		char no[16];

@@ -24,23 +24,15 @@ typedef struct {
 	int64_t national, a, a1, b;
 } fixture;
 
-static int64_t make_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent)
-{
-	lz_bureau_input in = {code, name, NULL, level, parent};
-	int64_t id = 0;
-	assert_ok(lz_bureau_create(&id, ctx, &in));
-	return id;
-}
-
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof(*f));
 	lz_test_env_setup(&f->env);
 	lz_test_ctx(&f->ctx, &f->env);
-	f->national = make_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
-	f->a = make_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
-	f->a1 = make_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
-	f->b = make_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
+	f->national = lz_test_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
+	f->a = lz_test_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
+	f->a1 = lz_test_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
+	f->b = lz_test_bureau(&f->ctx, "330000", "浙江省移民局", "province", f->national);
 	*state = f;
 	return 0;
 }
@@ -82,14 +74,6 @@ static int64_t count(fixture *f, const char *sql)
 static int64_t rows(fixture *f)
 {
 	return count(f, "SELECT (SELECT count(*) FROM evidence_file) + (SELECT count(*) FROM audit_log)");
-}
-
-static void expect_error(int rc, int code, const char *field)
-{
-	if (rc != code)
-		fail_msg("expected %d, got %d: %s", code, rc, lz_error_last()->message);
-	if (field)
-		assert_string_equal(lz_error_last()->field, field);
 }
 
 /* A small PNG-looking file: the signature, then 'n' bytes of 'fill'. */

@@ -52,22 +52,6 @@ typedef struct {
 	char id_number[19];
 } fixture;
 
-static void expect_error(int rc, int code, const char *field)
-{
-	if (rc != code)
-		fail_msg("expected %d, got %d: %s", code, rc, lz_error_last()->message);
-	if (field)
-		assert_string_equal(lz_error_last()->field, field);
-}
-
-static int64_t make_bureau(lz_ctx *ctx, const char *code, const char *name, const char *level, int64_t parent)
-{
-	lz_bureau_input in = {code, name, NULL, level, parent};
-	int64_t id = 0;
-	assert_ok(lz_bureau_create(&id, ctx, &in));
-	return id;
-}
-
 static void as(fixture *f, int who)
 {
 	assert_ok(lz_auth_act_as(&f->ctx, f->user[who]));
@@ -90,10 +74,10 @@ static int setup(void **state)
 
 	lz_test_env_setup(&f->env);
 	lz_test_ctx(&f->ctx, &f->env);
-	f->national = make_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
-	f->a = make_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
-	f->a1 = make_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
-	f->a11 = make_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->a1);
+	f->national = lz_test_bureau(&f->ctx, "100000", "国家移民管理局", "national", 0);
+	f->a = lz_test_bureau(&f->ctx, "420000", "湖北省移民局", "province", f->national);
+	f->a1 = lz_test_bureau(&f->ctx, "420500", "宜昌市移民局", "city", f->a);
+	f->a11 = lz_test_bureau(&f->ctx, "420527", "秭归县移民局", "county", f->a1);
 	for (int i = 0; i < P_COUNT; i++) {
 		lz_staff_input in = {0};
 		char no[16];
