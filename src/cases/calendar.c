@@ -234,11 +234,13 @@ void lz_calendar_dispose(lz_calendar *c)
 
 static const char *const kind_names[] = {[LZ_CAL_HOLIDAY] = "holiday", [LZ_CAL_WORKDAY] = "workday"};
 
-int lz_calendar_set_day(lz_ctx *ctx, int64_t bureau_id, const char *date, const char *kind, const char *name)
+int lz_calendar_set_day(lz_ctx *ctx, int64_t bureau_id, const char *date, const char *kind, const char *name,
+                        int64_t *moved)
 {
 	lz_write tx = LZ_WRITE_INIT;
 	char path[128];
 	int32_t day = 0;
+	int64_t n = 0;
 	int k = 0;
 	json_t *after = NULL;
 	int error;
@@ -263,10 +265,12 @@ int lz_calendar_set_day(lz_ctx *ctx, int64_t bureau_id, const char *date, const 
 		                    (int64_t)k, name ? name : "", lz_ctx_now(ctx));
 	else
 		error = lz_exec_int(NULL, ctx->conn, sql[Q_DELETE], false, "ii", bureau_id, (int64_t)day);
-	if (error < 0)
+	if (error < 0 || (error = lz_case__refresh_working(&n, ctx, path, day_start(day))) < 0)
 		goto done;
-	after = json_pack("{s:s, s:s, s:s}", "date", date, "kind", k ? kind_names[k] : "default", "name",
-	                  name ? name : "");
+	if (moved)
+		*moved = n;
+	after = json_pack("{s:s, s:s, s:s, s:I}", "date", date, "kind", k ? kind_names[k] : "default", "name",
+	                  name ? name : "", "open_cases_moved", (json_int_t)n);
 	error = lz_audit_append(ctx, "calendar.set_day", "bureau", bureau_id, bureau_id, NULL, after);
 done:
 	json_decref(after);

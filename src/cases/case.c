@@ -69,6 +69,11 @@ const char *const lz_case__sql[] = {
     [Q_IDS_IN_SCOPE] =
         "SELECT c.id, c.receipt_no FROM service_case c WHERE c.bureau_id IN (SELECT b.id FROM bureau b WHERE "
         "b.path LIKE (CAST(? AS TEXT) || '%')) AND c.id > ? ORDER BY c.id LIMIT 500",
+    /* The open cases on a working clock in bureaus under a path, due at or after a time. */
+    [Q_OPEN_WORKING] = "SELECT c.id FROM service_case c JOIN case_type t ON t.id = c.type_id "
+                       "WHERE c.open = 1 AND t.clock_kind = ? AND c.due_at >= ? AND c.bureau_id IN "
+                       "(SELECT b.id FROM bureau b WHERE b.path LIKE (CAST(? AS TEXT) || '%')) "
+                       "AND c.id > ? ORDER BY c.id LIMIT 500",
     [Q_RECEIPT_IN_SCOPE] = "SELECT c.id FROM service_case c JOIN bureau b ON b.id = c.bureau_id "
                            "WHERE c.receipt_no = ? AND b.path LIKE (CAST(? AS TEXT) || '%')",
 };

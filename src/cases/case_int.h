@@ -27,6 +27,7 @@ enum {
 	Q_PROPOSAL_REASONS,
 	Q_IDS_IN_SCOPE,
 	Q_RECEIPT_IN_SCOPE,
+	Q_OPEN_WORKING,
 };
 extern const char *const lz_case__sql[];
 

@@ -107,12 +107,36 @@ static bool same_derived(const lz_case_derived *a, const lz_case_derived *b)
 	       a->paused == b->paused && a->event_count == b->event_count;
 }
 
-int lz_case_recompute(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t id, bool write)
+/* Replays case 'id' and stores what differs, inside the caller's write; 'because'
+ * (may be NULL) says in the audit entry what moved it. */
+static int recompute_stored(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t id, const char *because)
 {
-	lz_write tx = LZ_WRITE_INIT;
 	lz_case_derived stored;
 	lz_case__row c;
 	int64_t now = lz_ctx_now(ctx);
+	int error;
+
+	if ((error = lz_case__load(&c, ctx, id)) < 0 || (error = lz_case__derive(out, ctx->conn, &c, now)) < 0 ||
+	    (error = lz_case__stored(&stored, ctx, id, now, true)) < 0)
+		return error;
+	if (!same_derived(&stored, out)) {
+		json_t *a =
+		    json_pack("{s:s, s:s}", "receipt_no", c.receipt, "state", lz_case_state_name(out->state));
+		if (because)
+			json_object_set_new(a, "because", json_string(because));
+		if (changed)
+			*changed = true;
+		if ((error = lz_case__store_derived(ctx->conn, &c, out, now)) == 0)
+			error = lz_audit_append(ctx, "case.recompute", "case", c.id, c.bureau_id, NULL, a);
+		json_decref(a);
+	}
+	return error;
+}
+
+int lz_case_recompute(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t id, bool write)
+{
+	lz_write tx = LZ_WRITE_INIT;
+	lz_case__row c;
 	int error;
 
 	if (changed)
@@ -122,23 +146,43 @@ int lz_case_recompute(lz_case_derived *out, bool *changed, lz_ctx *ctx, int64_t 
 	if (!write) {
 		if ((error = lz_case__load(&c, ctx, id)) < 0)
 			return error;
-		return lz_case__derive(out, ctx->conn, &c, now);
+		return lz_case__derive(out, ctx->conn, &c, lz_ctx_now(ctx));
 	}
-	if ((error = lz_write_begin(&tx, ctx)) < 0 || (error = lz_case__load(&c, ctx, id)) < 0 ||
-	    (error = lz_case__derive(out, ctx->conn, &c, now)) < 0 ||
-	    (error = lz_case_stored(&stored, ctx, id, now)) < 0)
-		goto done;
-	if (!same_derived(&stored, out)) {
-		json_t *a =
-		    json_pack("{s:s, s:s}", "receipt_no", c.receipt, "state", lz_case_state_name(out->state));
-		if (changed)
-			*changed = true;
-		if ((error = lz_case__store_derived(ctx->conn, &c, out, now)) == 0)
-			error = lz_audit_append(ctx, "case.recompute", "case", c.id, c.bureau_id, NULL, a);
-		json_decref(a);
-	}
-done:
+	if ((error = lz_write_begin(&tx, ctx)) == 0)
+		error = recompute_stored(out, changed, ctx, id, NULL);
 	return lz_write_end(&tx, ctx, error);
+}
+
+int lz_case__refresh_working(int64_t *moved, lz_ctx *ctx, const char *path, int64_t from)
+{
+	int64_t ids[500], after = 0;
+	int error;
+
+	*moved = 0;
+	for (;;) {
+		lz_stmt *s = NULL;
+		int n = 0;
+		if ((error = lz_stmt_prepare(&s, ctx->conn, lz_case__sql[Q_OPEN_WORKING])) < 0 ||
+		    (error = lz_stmt_bindv(s, "iiti", (int64_t)LZ_CLOCK_WORKING, from, path, after)) < 0) {
+			lz_stmt_finish(s);
+			return error;
+		}
+		while (n < 500 && (error = lz_stmt_step(s)) == LZ_ROW)
+			ids[n++] = lz_stmt_int(s, 0);
+		lz_stmt_finish(s);
+		if (error < 0)
+			return error;
+		for (int i = 0; i < n; i++) {
+			lz_case_derived d;
+			bool changed = false;
+			if ((error = recompute_stored(&d, &changed, ctx, ids[i], "calendar")) < 0)
+				return error;
+			*moved += changed;
+		}
+		if (n < 500)
+			return 0;
+		after = ids[n - 1];
+	}
 }
 
 int lz_case_recompute_all(int64_t *checked, int64_t *changed, lz_ctx *ctx, int64_t bureau_id,

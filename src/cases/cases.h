@@ -127,11 +127,14 @@ int lz_calendar_load(lz_calendar *out, lz_ctx *ctx, int64_t bureau_id) LZ_MUST_U
 void lz_calendar_dispose(lz_calendar *c);
 /*
  * Sets a day of a bureau in scope: kind "holiday", "workday", or "default" (removes
- * the bureau's own row). 'name' (≤ 32 characters) says why ("国庆节"). Requires
+ * the bureau's own row). 'name' (≤ 32 characters) says why ("国庆节"). The open
+ * cases on a working clock of that bureau and those below that are due on or after
+ * the day are replayed in the same write, so their due times follow the calendar;
+ * *moved (may be NULL) counts those whose due time moved. Requires
  * LZ_PERM_CASE_TYPE_WRITE. Audited.
  */
-int lz_calendar_set_day(lz_ctx *ctx, int64_t bureau_id, const char *date, const char *kind,
-                        const char *name) LZ_MUST_USE;
+int lz_calendar_set_day(lz_ctx *ctx, int64_t bureau_id, const char *date, const char *kind, const char *name,
+                        int64_t *moved) LZ_MUST_USE;
 /* The rows that apply to a bureau in scope, between two dates (YYYY-MM-DD). */
 int lz_calendar_list(json_t **out, lz_ctx *ctx, int64_t bureau_id, const char *from,
                      const char *to) LZ_MUST_USE;

@@ -108,6 +108,15 @@ int lz_cases__row_clock(lz_case_clock *out, lz_cases__cal_cache *cc, lz_conn *co
  */
 int lz_case__stored(lz_case_derived *out, lz_ctx *ctx, int64_t id, int64_t at, bool scoped) LZ_MUST_USE;
 
+/*
+ * After a change to the working calendar of the bureaus under 'path' on a day
+ * starting at 'from': replays every open case there on a working clock that is due
+ * at or after 'from', and stores what moved (its due time), each audited as a
+ * case.recompute "because" "calendar". Inside the caller's write; no permission
+ * check (the caller's act is the calendar change). *moved counts the cases.
+ */
+int lz_case__refresh_working(int64_t *moved, lz_ctx *ctx, const char *path, int64_t from) LZ_MUST_USE;
+
 /* The check of lz_case_lookup, for the other public actions: *out_id the case
  * when receipt and code match; the same LZ_ENOTFOUND otherwise. */
 int lz_case__verify_code(int64_t *out_id, lz_ctx *ctx, const char *receipt_no,

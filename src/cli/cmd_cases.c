@@ -189,13 +189,16 @@ static const verb_entry type_verbs[] = {
 
 static int calendar_set(shell *s)
 {
-	int64_t bureau = 0;
+	int64_t bureau = 0, moved = 0;
 	int error;
 
 	if ((error = bureau_id(&bureau, s, word(s, 0), "bureau")) < 0 ||
-	    (error = lz_calendar_set_day(&s->a.ctx, bureau, word(s, 1), word(s, 2), opt(s, "name"))) < 0)
+	    (error = lz_calendar_set_day(&s->a.ctx, bureau, word(s, 1), word(s, 2), opt(s, "name"), &moved)) < 0)
 		return error;
-	printf("%s %s: %s\n", word(s, 0), word(s, 1), word(s, 2));
+	printf("%s %s: %s", word(s, 0), word(s, 1), word(s, 2));
+	if (moved)
+		printf(" (the due time of %lld open case%s moved)", (long long)moved, moved == 1 ? "" : "s");
+	putchar('\n');
 	return 0;
 }
 
@@ -256,7 +259,7 @@ static int calendar_import(shell *s)
 		int64_t bureau = 0;
 		if ((error = bureau_id(&bureau, s, fields[0], "bureau")) < 0 ||
 		    (error = lz_calendar_set_day(&s->a.ctx, bureau, fields[1], fields[2],
-		                                 n > 3 && *fields[3] ? fields[3] : NULL)) < 0)
+		                                 n > 3 && *fields[3] ? fields[3] : NULL, NULL)) < 0)
 			bad_row(&errors, path, line, lz_error_last()->field[0] ? lz_error_last()->field : "bureau",
 			        lz_error_last()->message);
 	}

@@ -1042,14 +1042,14 @@ static int load_calendar(loader *l)
 			return error;
 		for (int32_t d = from; d <= to; d++) {
 			lz_date_format(date, d);
-			if ((error = lz_calendar_set_day(l->ctx, l->national, date, "holiday", holidays[i].name)) < 0)
+			if ((error = lz_calendar_set_day(l->ctx, l->national, date, "holiday", holidays[i].name, NULL)) < 0)
 				return error;
 			l->sum->calendar_days++;
 		}
 	}
 	for (size_t i = 0; i < COUNT(makeup_days); i++) {
 		if ((error = lz_calendar_set_day(l->ctx, l->national, makeup_days[i].date, "workday",
-		                                 makeup_days[i].name)) < 0)
+		                                 makeup_days[i].name, NULL)) < 0)
 			return error;
 		l->sum->calendar_days++;
 	}

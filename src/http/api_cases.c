@@ -228,18 +228,18 @@ int api_calendar_set(lz_reply *out, lz_req *r)
 	static const char *const known[] = {"kind", "name", NULL};
 	const char *kind, *name, *date = lz_http__param(r, "date");
 	json_t *body = NULL;
-	int64_t bureau_id;
+	int64_t bureau_id, moved = 0;
 	int error;
 
 	if ((error = lz_http__param_bureau(&bureau_id, r, "id")) < 0 ||
 	    (error = lz_http__body(&body, r)) < 0 || (error = lz_json_only(body, known)) < 0 ||
 	    (error = lz_json_str(&kind, body, "kind", true, 16)) < 0 ||
 	    (error = lz_json_str(&name, body, "name", false, LZ_HTTP_ANY_LEN)) < 0 ||
-	    (error = lz_calendar_set_day(&r->ctx, bureau_id, date, kind, name)) < 0)
+	    (error = lz_calendar_set_day(&r->ctx, bureau_id, date, kind, name, &moved)) < 0)
 		goto done;
 	lz_http__json(out, 200,
-	              json_pack("{s:I,s:s,s:s,s:o}", "bureau_id", (json_int_t)bureau_id, "date", date, "kind",
-	                        kind, "name", lz_json_str_or_null(name)));
+	              json_pack("{s:I,s:s,s:s,s:o,s:I}", "bureau_id", (json_int_t)bureau_id, "date", date, "kind",
+	                        kind, "name", lz_json_str_or_null(name), "open_cases_moved", (json_int_t)moved));
 done:
 	json_decref(body);
 	return error;

@@ -275,6 +275,14 @@ test('a holiday set by a director shows on the calendars below and moves the due
   const after = (await call(ctx.clerk.token, 'GET', `/api/v1/bureaus/${ctx.tonglu.id}/calendar?from=${holiday}&to=${holiday}`)).items
   assert.deepEqual(after.map((r) => [r.date, r.kind, r.name, r.bureau_id]), [[holiday, 'holiday', why, ctx.hangzhou.id]])
 
+  // The case received before (80 working hours, so due after the day) is due one
+  // working day later at once: its clock runs over the new holiday.
+  assert.ok(ctx.due1.slice(0, 10) > holiday, `the first case is due after ${holiday}`)
+  const k1 = await call(ctx.clerk.token, 'GET', `/api/v1/cases/${ctx.caseId}`)
+  let moved = addDays(ctx.due1.slice(0, 10), 1)
+  while (!isWorkday([...rows, ...after], moved)) moved = addDays(moved, 1)
+  assert.equal(beijingTime(k1.clock.due_at), `${moved}${ctx.due1.slice(10)}`, 'the open case follows the calendar')
+
   // A case received now is due one working day after the one received before the holiday.
   await withPage(t, {}, async (page) => {
     await signIn(page, 'clerk')

@@ -193,9 +193,9 @@ static void national_day_2026(fixture *f, int64_t bureau)
 	                                       "2026-10-07"};
 	as_system(f);
 	for (size_t i = 0; i < sizeof(holidays) / sizeof(holidays[0]); i++)
-		assert_ok(lz_calendar_set_day(&f->ctx, bureau, holidays[i], "holiday", "国庆节"));
-	assert_ok(lz_calendar_set_day(&f->ctx, bureau, "2026-09-20", "workday", "调休"));
-	assert_ok(lz_calendar_set_day(&f->ctx, bureau, "2026-10-10", "workday", "调休"));
+		assert_ok(lz_calendar_set_day(&f->ctx, bureau, holidays[i], "holiday", "国庆节", NULL));
+	assert_ok(lz_calendar_set_day(&f->ctx, bureau, "2026-09-20", "workday", "调休", NULL));
+	assert_ok(lz_calendar_set_day(&f->ctx, bureau, "2026-10-10", "workday", "调休", NULL));
 }
 
 static void test_cases__calendar_across_national_day_2026(void **state)
@@ -255,7 +255,7 @@ static void test_cases__calendar_across_national_day_2026(void **state)
 	lz_calendar_dispose(&cal);
 
 	/* Zigui keeps 8 October as a local holiday: its own row wins; Hubei's does not change. */
-	assert_ok(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-08", "holiday", "地方"));
+	assert_ok(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-08", "holiday", "地方", NULL));
 	assert_ok(lz_calendar_load(&cal, &f->ctx, f->a11));
 	assert_int_equal(lz_calendar_add_working(&cal, t_of("2026-09-30T16:00:00+08:00"), 2 * 3600),
 	                 t_of("2026-10-09T10:00:00+08:00"));
@@ -268,11 +268,11 @@ static void test_cases__calendar_across_national_day_2026(void **state)
 	assert_ok(lz_calendar_list(&list, &f->ctx, f->a11, "2026-09-01", "2026-10-31"));
 	assert_int_equal(json_array_size(list), 8);
 	json_decref(list);
-	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-13-01", "holiday", NULL), LZ_EINVALID,
+	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-13-01", "holiday", NULL, NULL), LZ_EINVALID,
 	             "date");
-	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-01", "party", NULL), LZ_EINVALID, "kind");
+	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-01", "party", NULL, NULL), LZ_EINVALID, "kind");
 	as(f, P_OTHER_CLERK);
-	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-01", "holiday", NULL), LZ_EFORBIDDEN,
+	expect_error(lz_calendar_set_day(&f->ctx, f->a11, "2026-10-01", "holiday", NULL, NULL), LZ_EFORBIDDEN,
 	             NULL);
 }
 
@@ -691,6 +691,24 @@ static void test_cases__working_clock_skips_the_holiday_week(void **state)
 	r = receive(f, type);
 	/* 4 hours on 30 September, 8 on 8 October, 4 on 9 October. */
 	assert_int_equal(r.due_at, t_of("2026-10-09T13:00:00+08:00"));
+	/* A holiday declared later moves the open case's due time at once (to the make-up
+	 * Saturday); one after the due time moves nothing; taking it back moves it back. */
+	{
+		int64_t moved = -1;
+		as_system(f);
+		assert_ok(lz_calendar_set_day(&f->ctx, f->a, "2026-10-08", "holiday", "防汛", &moved));
+		assert_int_equal(moved, 1);
+		assert_ok(lz_case_stored(&d, &f->ctx, r.id, 0));
+		assert_int_equal(d.due_at, t_of("2026-10-10T13:00:00+08:00"));
+		assert_derived_consistent(f, r.id);
+		assert_ok(lz_calendar_set_day(&f->ctx, f->a, "2026-10-20", "holiday", "x", &moved));
+		assert_int_equal(moved, 0);
+		assert_ok(lz_calendar_set_day(&f->ctx, f->a, "2026-10-08", "default", NULL, &moved));
+		assert_int_equal(moved, 1);
+		assert_ok(lz_case_stored(&d, &f->ctx, r.id, 0));
+		assert_int_equal(d.due_at, t_of("2026-10-09T13:00:00+08:00"));
+		assert_ok(lz_calendar_set_day(&f->ctx, f->a, "2026-10-20", "default", NULL, &moved));
+	}
 	to_review(f, r.id);
 	set_now(f, "2026-10-08T10:00:00+08:00");
 	as_system(f);
