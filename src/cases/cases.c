@@ -131,7 +131,7 @@ int lz_cases__staff_check(lz_conn *conn, int64_t staff_id, int64_t bureau_id, co
 		return error;
 	if (n == 0)
 		return lz_error_set(LZ_EINVALID, field,
-		                    "%s must be an active staff member of the case's bureau", field);
+		                    "%s must be an active staff member of the bureau that handles it", field);
 	return 0;
 }
 

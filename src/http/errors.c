@@ -220,7 +220,7 @@ static const struct {
     {"/api/v1/case-types", "code", "事项编码"}, {"/calendar/", "kind", "日期类型"},
     {"/calendar/", "name", "节假日名称"},       {"/api/v1/cases", "name", "申请人姓名"},
     {"/api/v1/cases", "note", "办理意见"},      {"/public/v1/applications", "name", "申请人姓名"},
-    {"/api/v1/assistance", "note", "说明"},
+    {"/api/v1/assistance", "note", "说明"},     {"/assign", "staff_id", "承办人员"},
 };
 
 static const char *label_of(const char *path, const char *field)
@@ -283,6 +283,8 @@ static void zh_invalid(char *out, size_t n, const char *path, const char *field,
 		snprintf(out, n, "%s为必填项", label);
 	else if ((p = strstr(msg, "longer than ")) && sscanf(p, "longer than %lu", &limit) == 1)
 		snprintf(out, n, "%s不能超过 %lu 个字符", label, limit);
+	else if (strstr(msg, "must be an active staff member of the bureau that handles it"))
+		snprintf(out, n, "%s必须是承办机构的在岗人员", label);
 	else if (strstr(msg, " must be ") || strstr(msg, " is not "))
 		snprintf(out, n, "%s格式或取值不正确", label);
 	else

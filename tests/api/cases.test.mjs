@@ -297,6 +297,11 @@ test('a complaint: taken, assigned, replied, rated, and counted', async () => {
 
   r = await c.post(`/api/v1/complaints/${complaint.id}/reply`, { reply: '已核实' }, { token: dirA.token, lang: 'en' })
   assertError(r, 409, 'conflict') // not assigned yet
+  // A handler must be of the complaint's bureau; in Chinese the refusal says so.
+  const hubei = (await c.signIn('director')).user.staff.id // a director of Hubei, not of Tonglu
+  r = await c.post(`/api/v1/complaints/${complaint.id}/assign`, { staff_id: hubei }, { token: dirA.token, lang: 'zh-CN' })
+  assertError(r, 422, 'invalid_field', 'staff_id')
+  assert.match(r.json.error.message, /^承办人员必须是承办机构的在岗人员/, r.text)
   r = await c.post(`/api/v1/complaints/${complaint.id}/assign`, { staff_id: dirB.staff.id }, { token: dirA.token })
   assert.equal(r.status, 200, r.text)
   r = await c.post(`/api/v1/complaints/${complaint.id}/rate`, { satisfaction: 4 }, { token: dirB.token, lang: 'en' })
