@@ -38,7 +38,7 @@ enum {
 #define INBOX_SELECT                                                                                         \
 	"SELECT c.id, c.receipt_no, c.type_id, t.code, c.state, c.clock_used, c.clock_mark, c.paused, "      \
 	"c.due_at, c.received_at, c.bureau_id, t.sla_hours, t.clock_kind, t.pauses_on_applicant, "           \
-	"c.decided_at "                                                                                      \
+	"c.decided_at, c.channel "                                                                           \
 	"FROM service_case c JOIN case_type t ON t.id = c.type_id "
 
 enum {
@@ -56,7 +56,8 @@ enum {
 	I_SLA,
 	I_CLOCK,
 	I_PAUSES,
-	I_DECIDED
+	I_DECIDED,
+	I_CHANNEL
 };
 
 #define DRILL_SELECT                                                                                         \
@@ -133,8 +134,9 @@ static const lz_cases__clock_cols inbox_cols = {I_USED, I_MARK,   I_PAUSED, I_DE
 
 static json_t *inbox_row(lz_stmt *s, const lz_case_clock *k)
 {
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "id",
-	                 (json_int_t)lz_stmt_int(s, I_ID), "receipt_no", lz_stmt_text(s, I_RECEIPT),
+	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:I, s:I, s:b, s:b}", "id",
+	                 (json_int_t)lz_stmt_int(s, I_ID), "receipt_no", lz_stmt_text(s, I_RECEIPT), "channel",
+	                 lz_case_channel_name((int)lz_stmt_int(s, I_CHANNEL)),
 	                 "type_id", (json_int_t)lz_stmt_int(s, I_TYPE), "type_code", lz_stmt_text(s, I_CODE),
 	                 "state", lz_case_state_name((int)lz_stmt_int(s, I_STATE)), "received_at",
 	                 lz_json_time(lz_stmt_int(s, I_RECEIVED)), "due_at", lz_json_time(k->due_at),

@@ -224,6 +224,12 @@ test('a clerk has no queues, receives an application at the window as proxy, see
     await row.waitFor()
     assert.match(await row.innerText(), /户口迁移/)
     assert.match(await row.innerText(), /已分派/)
+    // Marked as received on someone's behalf.
+    assert.equal(await row.locator(tid('inbox-proxy')).innerText(), '代办')
+    const first = (await call(ctx.clerk.token, 'GET', '/api/v1/inbox')).items // the page the console shows
+    assert.equal(first.find((x) => x.receipt_no === r.receipt)?.channel, 'proxy')
+    assert.equal(await page.locator(tid('inbox-proxy')).count(), first.filter((x) => x.channel === 'proxy').length,
+      'one mark for each proxy case on the page')
   })
 })
 
