@@ -82,20 +82,6 @@ static bool prefers_foreign(const char *al)
 	return named;
 }
 
-/* The q value of one Accept-Language item ("fr;q=0.8" → 0.8), 1 when absent. */
-static double item_q(const char *item, size_t n)
-{
-	const char *q = memchr(item, ';', n);
-
-	if (!q)
-		return 1.0;
-	while (q < item + n && (*q == ';' || *q == ' '))
-		q++;
-	if (item + n - q < 2 || strncasecmp(q, "q=", 2) != 0)
-		return 1.0;
-	return strtod(q + 2, NULL);
-}
-
 /* The portal's language for the tag at 'tag' of 'n' bytes: the same tag, else the
  * same primary subtag ("fr-CA" → fr, "zh-TW" → zh-CN); NULL for none. */
 static const char *portal_language(const char *tag, size_t n)
@@ -148,7 +134,7 @@ static int public_lang(const char **out, lz_req *r)
 			tag++;
 		found = portal_language(tag, (size_t)(s + n - tag));
 		if (found) {
-			double q = item_q(tag, (size_t)(s + n - tag));
+			double q = lz_http__accept_q(tag, (size_t)(s + n - tag));
 			if (q > best_q) {
 				best = found;
 				best_q = q;

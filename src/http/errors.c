@@ -63,7 +63,7 @@ static const err_row *row_of(int code)
 /* ---------------------------------------------------------------- Accept-Language */
 
 /* The q value of one Accept-Language item ("en-US;q=0.8" → 0.8), 1 when absent. */
-static double item_q(const char *item, size_t n)
+double lz_http__accept_q(const char *item, size_t n)
 {
 	const char *q = memchr(item, ';', n);
 
@@ -92,7 +92,7 @@ lz_lang lz_http__lang(const char *accept_language)
 		while (tag < s + n && isspace((unsigned char)*tag))
 			tag++;
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-			double q = item_q(tag, (size_t)(s + n - tag));
+			double q = lz_http__accept_q(tag, (size_t)(s + n - tag));
 			if (strncasecmp(tag, known[i].prefix, 2) == 0 && !isalpha((unsigned char)tag[2]) &&
 			    q > best_q) {
 				best = known[i].lang;

@@ -204,6 +204,8 @@ int lz_http__route(lz_req *r, const char *method, const char *path, char *allow,
 
 /* The language of a request from its Accept-Language header (zh-CN unless it prefers en). */
 lz_lang lz_http__lang(const char *accept_language);
+/* The q value of one Accept-Language item of 'n' bytes ("en-US;q=0.8" → 0.8), 1 when absent. */
+double lz_http__accept_q(const char *item, size_t n);
 
 /*
  * Turns a negative error code into the error reply: status from the table, body
