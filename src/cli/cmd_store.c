@@ -94,9 +94,11 @@ static int print_logins(lz_ctx *ctx)
 	int error;
 	if ((error = lz_user_list(&users, &n, ctx, 0, 200)) < 0)
 		return error;
-	printf("luzhi: the store already holds data; its accounts:\n");
+	printf("luzhi: the store already holds data; its accounts that can sign in:\n");
 	for (size_t i = 0; i < n; i++)
-		printf("  %-12s %-11s bureau %s\n", users[i].login, lz_role_name(users[i].role), users[i].bureau_code);
+		if (users[i].active)
+			printf("  %-12s %-11s bureau %s\n", users[i].login, lz_role_name(users[i].role),
+			       users[i].bureau_code);
 	printf("The demo accounts' password is %s unless it was changed.\n", DEMO_PASSWORD);
 	free(users);
 	return 0;

@@ -96,6 +96,11 @@ test('user add, passwd, disable and list, with errors naming the field', () => {
   assert.equal(luzhi(['user', 'disable', 'wang.fang', '--data-dir', data]).code, 0)
   const list = luzhi(['user', 'list', '--data-dir', data])
   assert.match(list.out, /wang\.fang\s+clerk\s+100000\s+0\s+no/)
+  // `luzhi demo` on this store lists only the accounts that can sign in.
+  const demo = luzhi(['demo', '--data-dir', data])
+  assert.equal(demo.code, 0, demo.err)
+  assert.match(demo.out, /admin\s+admin\s+bureau 100000/)
+  assert.doesNotMatch(demo.out, /wang\.fang/)
   // Every change is in the audit log, which verifies.
   const v = luzhi(['audit', 'verify', '--data-dir', data])
   assert.equal(v.code, 0)
