@@ -61,7 +61,11 @@ const char *const lz_case__sql[] = {
                     "ORDER BY round, level",
     [Q_APPROVAL_ROUND] = "SELECT COALESCE(MAX(round), 0) FROM case_approval WHERE case_id = ?",
     [Q_APPROVED_BY] = "SELECT COUNT(*) FROM case_approval WHERE case_id = ? AND round = ? AND staff_id = ?",
-    [Q_BY_RECEIPT] = "SELECT id, check_hash FROM service_case WHERE receipt_no = ?",
+    /* The case of a receipt number, or else a decoy row, so that an unknown receipt
+     * number costs what a wrong check code costs: one probe of the receipt index and
+     * one read of a case row (the caller compares the receipt number too). */
+    [Q_BY_RECEIPT] = "SELECT c.id, c.check_hash, c.receipt_no FROM service_case c WHERE c.id = "
+                     "COALESCE((SELECT r.id FROM service_case r WHERE r.receipt_no = ?), ?)",
     [Q_BY_APPLICANT] = "SELECT c.id, c.receipt_no, c.state, c.received_at, b.path FROM service_case c "
                        "JOIN bureau b ON b.id = c.bureau_id WHERE c.applicant_id_index = ? "
                        "ORDER BY c.id DESC LIMIT 200",

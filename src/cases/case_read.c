@@ -25,29 +25,31 @@ int lz_case__verify_code(int64_t *out_id, lz_ctx *ctx, const char *receipt_no, c
 	uint8_t hash[LZ_PDATA_INDEX_LEN];
 	const void *stored = nothing;
 	size_t len = 0;
-	int64_t id = 0;
+	int64_t id = 0, decoy;
 	lz_conn *conn;
 	lz_stmt *s = NULL;
-	bool ok;
+	bool ok, same_receipt = false;
 	int error;
 
 	*out_id = 0;
-	/* The same work on every path: hash the code, read by receipt, compare. */
+	/* The same work on every path: hash the code, read a case row by receipt (or a
+	 * decoy row picked by the hash when there is no such receipt), compare. */
 	lz_case__code_hash(hash, ctx, check_code);
+	decoy = 1 + (int64_t)(((uint32_t)hash[0] << 16 | (uint32_t)hash[1] << 8 | hash[2]) % 1000000);
+	receipt_no = receipt_no && strlen(receipt_no) < LZ_CASE_RECEIPT_MAX ? receipt_no : "";
 	if ((error = lz_ctx_conn(&conn, ctx)) < 0 ||
 	    (error = lz_stmt_prepare(&s, conn, lz_case__sql[Q_BY_RECEIPT])) < 0)
 		return error;
-	if ((error = lz_stmt_bind_text(
-	         s, 1, receipt_no && strlen(receipt_no) < LZ_CASE_RECEIPT_MAX ? receipt_no : "")) < 0 ||
-	    (error = lz_stmt_step(s)) < 0)
+	if ((error = lz_stmt_bindv(s, "ti", receipt_no, decoy)) < 0 || (error = lz_stmt_step(s)) < 0)
 		goto done;
 	if (error == LZ_ROW) {
 		id = lz_stmt_int(s, 0);
 		stored = lz_stmt_blob(s, 1, &len);
 		if (len != LZ_PDATA_INDEX_LEN)
 			stored = nothing;
+		same_receipt = strcmp(lz_stmt_text(s, 2), receipt_no) == 0;
 	}
-	ok = lz_memeq(hash, stored, LZ_PDATA_INDEX_LEN) && id > 0 && check_code &&
+	ok = lz_memeq(hash, stored, LZ_PDATA_INDEX_LEN) && same_receipt && id > 0 && check_code &&
 	     strlen(check_code) == LZ_CASE_CODE_LEN;
 	error = ok ? 0 : lz_error_set(LZ_ENOTFOUND, NULL, "no case has this receipt number and check code");
 	if (ok)

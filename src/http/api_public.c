@@ -280,21 +280,27 @@ int api_public_case_status(lz_reply *out, lz_req *r)
 
 	if ((error = public_begin(r, r->srv->public_lookup)) < 0 || (error = public_lang(&lang, r)) < 0)
 		return error;
+	/* One read transaction for the check, the case and its type's name: one snapshot,
+	 * and the cost of starting and ending a transaction paid once per lookup. */
+	if ((error = lz_tx_begin(&r->ctx, LZ_TX_READ)) < 0)
+		return error;
 	/* No code is a wrong code: the module still does the whole lookup. */
 	if ((error = lz_case_lookup(&status, &r->ctx, lz_http__param(r, "receipt"), code ? code : "")) < 0) {
 		if (error == LZ_ENOTFOUND)
 			error = lz_error_set(LZ_ENOTFOUND, NULL,
 			                     "no case with this receipt number and check code");
-		return error;
+		goto done;
 	}
 	if ((error = lz_case_type_name(name, &r->ctx, json_integer_value(json_object_get(status, "type_id")),
 	                               lang)) < 0) {
 		json_decref(status);
-		return error;
+		goto done;
 	}
 	json_object_set_new(status, "type_name", json_string(name));
 	lz_http__json(out, 200, status);
-	return 0;
+done:
+	lz_tx_rollback(&r->ctx); /* it wrote nothing */
+	return error;
 }
 
 int api_public_complaint(lz_reply *out, lz_req *r)

@@ -78,10 +78,14 @@ static int sq_open(lz_conn **out, const char *target, const lz_db_opts *opts)
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	/* secure_delete: deleted and overwritten content is zeroed, so erased personal
 	 * data (lz_beneficiary_erase) leaves no bytes behind in free space. Debian's
-	 * SQLite has it on by default; saying so keeps it on with any build. */
+	 * SQLite has it on by default; saying so keeps it on with any build.
+	 * mmap_size: reads map the file (up to 1 GiB) instead of copying pages out of the
+	 * OS cache with pread — a fifth of the public lookup's time at a million cases.
+	 * Writes still go through the journal and write(), so durability is unchanged. */
 	if ((error = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 				       "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-				       "PRAGMA cache_size=-16000; PRAGMA secure_delete=ON")) < 0) {
+				       "PRAGMA cache_size=-16000; PRAGMA secure_delete=ON; "
+				       "PRAGMA mmap_size=1073741824")) < 0) {
 		sqlite3_close(c->db);
 		free(c);
 		return error;
