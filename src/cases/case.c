@@ -78,6 +78,14 @@ const char *const lz_case__sql[] = {
                        "WHERE c.open = 1 AND t.clock_kind = ? AND c.due_at >= ? AND c.bureau_id IN "
                        "(SELECT b.id FROM bureau b WHERE b.path LIKE (CAST(? AS TEXT) || '%')) "
                        "AND c.id > ? ORDER BY c.id LIMIT 500",
+    [Q_TYPE_MATERIALS] = "SELECT materials FROM case_type WHERE id = ?",
+    [Q_FILE_OF_BUREAU] = "SELECT COUNT(*) FROM evidence_file WHERE bureau_id = ? AND sha256 = ?",
+    [Q_ATTACHMENT_INSERT] =
+        "INSERT INTO case_attachment(case_id, sha256, material, created_at) VALUES (?, ?, ?, ?)",
+    [Q_ATTACHMENTS] = "SELECT a.sha256, a.material, f.name, f.size, f.media_type FROM case_attachment a "
+                      "JOIN service_case c ON c.id = a.case_id "
+                      "JOIN evidence_file f ON f.bureau_id = c.bureau_id AND f.sha256 = a.sha256 "
+                      "WHERE a.case_id = ? ORDER BY a.id",
     [Q_RECEIPT_IN_SCOPE] = "SELECT c.id FROM service_case c JOIN bureau b ON b.id = c.bureau_id "
                            "WHERE c.receipt_no = ? AND b.path LIKE (CAST(? AS TEXT) || '%')",
 };
@@ -500,14 +508,62 @@ static int channel_parse(const char *s)
 	return 0;
 }
 
+/* "attachments": [{"file": "<sha256>", "material": K | null}, …] into in. */
+static int attachments_from_json(lz_case_input *in, json_t *obj)
+{
+	static const char *const known[] = {"file", "material", NULL};
+	json_t *list = json_object_get(obj, "attachments"), *a;
+	size_t i;
+	char field[48];
+	int error;
+
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list))
+		return lz_error_set(LZ_EINVALID, "attachments", "attachments must be a list");
+	if (json_array_size(list) > LZ_CASE_ATTACHMENTS_MAX)
+		return lz_error_set(LZ_EINVALID, "attachments", "at most %d files may be attached",
+		                    LZ_CASE_ATTACHMENTS_MAX);
+	json_array_foreach(list, i, a)
+	{
+		lz_case_attachment *at = &in->attachments[i];
+		json_t *file = json_object_get(a, "file"), *m = json_object_get(a, "material");
+		const char *hex = json_string_value(file);
+		snprintf(field, sizeof(field), "attachments[%zu]", i);
+		if (!json_is_object(a))
+			return lz_error_set(LZ_EINVALID, field, "%s must be an object {file, material}",
+			                    field);
+		if ((error = lz_json_only(a, known)) < 0)
+			return error;
+		snprintf(field, sizeof(field), "attachments[%zu].file", i);
+		if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+			return lz_error_set(LZ_EINVALID, field, "%s must be the SHA-256 of an uploaded file",
+			                    field);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(in->attachments[j].sha256, hex) == 0)
+				return lz_error_set(LZ_EINVALID, field, "%s is attached twice", field);
+		memcpy(at->sha256, hex, 65);
+		snprintf(field, sizeof(field), "attachments[%zu].material", i);
+		if (m && !json_is_null(m) &&
+		    (!json_is_integer(m) || json_integer_value(m) < 0 ||
+		     json_integer_value(m) >= LZ_CASE_TYPE_MATERIALS_MAX))
+			return lz_error_set(LZ_EINVALID, field, "%s must be the place of a required material",
+			                    field);
+		at->material = m && json_is_integer(m) ? (int)json_integer_value(m) : -1;
+		in->nattachments++;
+	}
+	return 0;
+}
+
 int lz_case_input_from_json(lz_case_input *in, json_t *obj)
 {
-	static const char *const known[] = {"type_id", "channel", "proxy_staff_id", "name", "id_number",
-	                                    "phone",   "email",   "summary",        NULL};
+	static const char *const known[] = {"type_id",     "channel", "proxy_staff_id", "name",
+	                                    "id_number",   "phone",   "email",          "summary",
+	                                    "attachments", NULL};
 	int error;
 
 	memset(in, 0, sizeof(*in));
-	if ((error = lz_json_only(obj, known)) < 0 ||
+	if ((error = lz_json_only(obj, known)) < 0 || (error = attachments_from_json(in, obj)) < 0 ||
 	    (error = lz_json_int(&in->type_id, NULL, obj, "type_id", true)) < 0 ||
 	    (error = lz_json_str(&in->channel, obj, "channel", false, 16)) < 0 ||
 	    (error = lz_json_int(&in->proxy_staff_id, NULL, obj, "proxy_staff_id", false)) < 0 ||
@@ -517,6 +573,54 @@ int lz_case_input_from_json(lz_case_input *in, json_t *obj)
 	    (error = lz_json_str(&in->email, obj, "email", false, 254)) < 0 ||
 	    (error = lz_json_str(&in->summary, obj, "summary", false, LZ_CASE_SUMMARY_MAX)) < 0)
 		return error;
+	return 0;
+}
+
+/* The attachments of a new case: each a file its bureau stored, showing one of the
+ * type's materials (or another document). */
+static int store_attachments(lz_ctx *ctx, const lz_case__row *c, const lz_case_input *in, int64_t now)
+{
+	size_t materials = 0;
+	char field[48];
+	lz_stmt *s = NULL;
+	int error;
+
+	if (in->nattachments == 0)
+		return 0;
+	/* How many materials the type asks for: an attachment names one by its place. */
+	if ((error = lz_stmt_prepare(&s, ctx->conn, lz_case__sql[Q_TYPE_MATERIALS])) < 0 ||
+	    (error = lz_stmt_bindv(s, "i", c->type.id)) < 0 || (error = lz_stmt_step(s)) < 0) {
+		lz_stmt_finish(s);
+		return error;
+	}
+	if (error == LZ_ROW) {
+		json_t *m = json_loads(lz_stmt_text(s, 0), 0, NULL);
+		materials = json_array_size(m);
+		json_decref(m);
+	}
+	lz_stmt_finish(s);
+
+	for (int i = 0; i < in->nattachments && i < LZ_CASE_ATTACHMENTS_MAX; i++) {
+		const lz_case_attachment *a = &in->attachments[i];
+		int64_t n = 0;
+		if ((error = lz_exec_int(&n, ctx->conn, lz_case__sql[Q_FILE_OF_BUREAU], true, "it",
+		                         c->bureau_id, a->sha256)) < 0)
+			return error;
+		snprintf(field, sizeof(field), "attachments[%d].file", i);
+		if (n == 0)
+			return lz_error_set(LZ_EINVALID, field, "%s was not uploaded for this bureau", field);
+		snprintf(field, sizeof(field), "attachments[%d].material", i);
+		if (a->material >= 0 && (size_t)a->material >= materials)
+			return lz_error_set(LZ_EINVALID, field, "%s must be the place of a required material",
+			                    field);
+		/* material: the place (0 is the first), or NULL for another document */
+		if ((error = a->material >= 0
+		                 ? lz_exec_int(NULL, ctx->conn, lz_case__sql[Q_ATTACHMENT_INSERT], false,
+		                               "itii", c->id, a->sha256, (int64_t)a->material, now)
+		                 : lz_exec_int(NULL, ctx->conn, lz_case__sql[Q_ATTACHMENT_INSERT], false,
+		                               "itni", c->id, a->sha256, now)) < 0)
+			return error;
+	}
 	return 0;
 }
 
@@ -633,11 +737,14 @@ int lz_case_receive(lz_case_receipt *out, lz_ctx *ctx, const lz_case_input *in)
 	                          channel == LZ_CHANNEL_PROXY ? "received by proxy at the window" : NULL)) <
 	    0)
 		goto done;
+	if ((error = store_attachments(ctx, &c, in, now)) < 0)
+		goto done;
 	lz_cases__mask_name(masked_name, sizeof(masked_name), in->name);
 	lz_cases__mask_document(masked_doc, sizeof(masked_doc), doc);
-	after = json_pack("{s:s, s:I, s:s, s:s, s:{s:s, s:s}}", "receipt_no", receipt, "type_id",
+	after = json_pack("{s:s, s:I, s:s, s:s, s:{s:s, s:s}, s:i}", "receipt_no", receipt, "type_id",
 	                  (json_int_t)type.id, "channel", channel_names[channel], "state", "received",
-	                  "applicant", "name", masked_name, "id_number", masked_doc);
+	                  "applicant", "name", masked_name, "id_number", masked_doc, "attachments",
+	                  in->nattachments);
 	if (proxy)
 		json_object_set_new(after, "proxy_staff_id", json_integer(proxy));
 	if ((error = lz_audit_append(ctx, "case.receive", "case", id, type.bureau_id, NULL, after)) < 0)

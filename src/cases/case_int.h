@@ -28,6 +28,10 @@ enum {
 	Q_IDS_IN_SCOPE,
 	Q_RECEIPT_IN_SCOPE,
 	Q_OPEN_WORKING,
+	Q_TYPE_MATERIALS,
+	Q_FILE_OF_BUREAU,
+	Q_ATTACHMENT_INSERT,
+	Q_ATTACHMENTS,
 };
 extern const char *const lz_case__sql[];
 

@@ -118,7 +118,8 @@ static int recompute_stored(lz_case_derived *out, bool *changed, lz_ctx *ctx, in
 	int64_t now = lz_ctx_now(ctx);
 	int error;
 
-	if ((error = lz_case__load(&c, ctx, id)) < 0 || (error = lz_case__derive(out, ctx->conn, &c, now)) < 0 ||
+	if ((error = lz_case__load(&c, ctx, id)) < 0 ||
+	    (error = lz_case__derive(out, ctx->conn, &c, now)) < 0 ||
 	    (error = lz_case__stored(&stored, ctx, id, now, true)) < 0)
 		return error;
 	if (!same_derived(&stored, out)) {
@@ -330,7 +331,7 @@ int lz_case_get_json(json_t **out, lz_ctx *ctx, int64_t id)
 	lz_case_derived d;
 	lz_stmt *s = NULL;
 	lz_case__row c;
-	json_t *obj = NULL, *events = NULL, *approvals = NULL;
+	json_t *obj = NULL, *events = NULL, *approvals = NULL, *attachments = NULL;
 	char name[80], doc[24], phone[24], email[256], m_name[32], m_doc[32], m_phone[32], m_email[300];
 	int error;
 
@@ -412,10 +413,26 @@ int lz_case_get_json(json_t **out, lz_ctx *ctx, int64_t id)
 		                                           lz_json_time(lz_stmt_int(s, 4))));
 	if (error < 0)
 		goto done;
+	lz_stmt_finish(s);
+	s = NULL;
+	attachments = json_array();
+	if ((error = lz_stmt_prepare(&s, ctx->conn, lz_case__sql[Q_ATTACHMENTS])) < 0 ||
+	    (error = lz_stmt_bindv(s, "i", id)) < 0)
+		goto done;
+	while ((error = lz_stmt_step(s)) == LZ_ROW)
+		json_array_append_new(
+		    attachments,
+		    json_pack("{s:s, s:o, s:s, s:I, s:s}", "file", lz_stmt_text(s, 0), "material",
+		              lz_stmt_is_null(s, 1) ? json_null() : json_integer(lz_stmt_int(s, 1)), "name",
+		              lz_stmt_text(s, 2), "size", (json_int_t)lz_stmt_int(s, 3), "media_type",
+		              lz_stmt_text(s, 4)));
+	if (error < 0)
+		goto done;
 	error = 0;
 	json_object_set_new(obj, "events", events);
 	json_object_set_new(obj, "approval_history", approvals);
-	events = approvals = NULL;
+	json_object_set_new(obj, "attachments", attachments);
+	events = approvals = attachments = NULL;
 	*out = obj;
 	obj = NULL;
 done:
@@ -423,6 +440,7 @@ done:
 	json_decref(obj);
 	json_decref(events);
 	json_decref(approvals);
+	json_decref(attachments);
 	return error;
 }
 

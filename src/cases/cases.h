@@ -242,6 +242,15 @@ const char *lz_case_outcome_name(int outcome);
 #define LZ_CASE_RECEIPT_MAX 32
 #define LZ_CASE_CODE_LEN 10
 
+#define LZ_CASE_ATTACHMENTS_MAX 20
+
+/* A file attached to an application: an evidence file of the case's bureau (stored
+ * with lz_file_put_for_application or lz_file_put), and the material it shows. */
+typedef struct {
+	char sha256[65];
+	int material; /* 0-based place in the type's materials; -1 = another document */
+} lz_case_attachment;
+
 typedef struct {
 	int64_t type_id;
 	const char *channel;    /* online (the public only) | window | phone | proxy (staff) */
@@ -251,6 +260,8 @@ typedef struct {
 	const char *phone;      /* 7–20 digits (+, spaces, dashes allowed); optional */
 	const char *email;      /* ≤ 254, one '@'; optional */
 	const char *summary;    /* what is asked, ≤ 500 characters; optional */
+	int nattachments;       /* files already stored for the type's bureau, each once */
+	lz_case_attachment attachments[LZ_CASE_ATTACHMENTS_MAX];
 } lz_case_input;
 
 typedef struct {

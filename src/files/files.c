@@ -24,10 +24,10 @@ enum {
 };
 
 static const char *const sql[] = {
-	[Q_FILE_GET] = "SELECT id, bureau_id, sha256, size, media_type, name, uploaded_by, uploaded_by_login, "
-		"created_at FROM evidence_file WHERE bureau_id = ? AND sha256 = ?",
-	[Q_FILE_INSERT] = "INSERT INTO evidence_file(bureau_id, sha256, size, media_type, name, uploaded_by, "
-		"uploaded_by_login, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [Q_FILE_GET] = "SELECT id, bureau_id, sha256, size, media_type, name, uploaded_by, uploaded_by_login, "
+                   "created_at FROM evidence_file WHERE bureau_id = ? AND sha256 = ?",
+    [Q_FILE_INSERT] = "INSERT INTO evidence_file(bureau_id, sha256, size, media_type, name, uploaded_by, "
+                      "uploaded_by_login, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 };
 
 /* ---------------------------------------------------------------- types */
@@ -38,9 +38,9 @@ static const struct {
 	const char *magic;
 	size_t magic_len;
 } kinds[] = {
-	{"image/jpeg", "\xff\xd8\xff", 3},
-	{"image/png", "\x89PNG\r\n\x1a\n", 8},
-	{"application/pdf", "%PDF-", 5},
+    {"image/jpeg", "\xff\xd8\xff", 3},
+    {"image/png", "\x89PNG\r\n\x1a\n", 8},
+    {"application/pdf", "%PDF-", 5},
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
@@ -272,11 +272,25 @@ static json_t *info_json(const lz_file_info *f)
 
 /* ---------------------------------------------------------------- transactions */
 
-
 /* ---------------------------------------------------------------- API */
 
-int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
-				const char *media_type, const void *bytes, size_t n)
+/* LZ_ENOTFOUND naming "bureau_id" unless bureau 'id' exists, whatever the scope. */
+static int bureau_exists(lz_ctx *ctx, int64_t id)
+{
+	lz_conn *conn;
+	int64_t n = 0;
+	int error;
+
+	if ((error = lz_ctx_conn(&conn, ctx)) < 0 ||
+	    (error = lz_exec_int(&n, conn, "SELECT COUNT(*) FROM bureau WHERE id = ?", true, "i", id)) < 0)
+		return error;
+	return n ? 0 : lz_error_set(LZ_ENOTFOUND, "bureau_id", "there is no such bureau");
+}
+
+/* lz_file_put and lz_file_put_for_application: 'max' bytes at most; 'scoped' reads
+ * the bureau in the actor's scope, otherwise any bureau that exists. */
+static int put_file(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
+                    const char *media_type, const void *bytes, size_t n, size_t max, bool scoped)
 {
 	lz_write tx = LZ_WRITE_INIT;
 	lz_file_info info;
@@ -289,18 +303,18 @@ int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const c
 	int error;
 
 	out_sha256_hex[0] = '\0';
-	if ((error = lz_auth_require(ctx, LZ_PERM_FILE_WRITE)) < 0)
-		return error;
-	if (n > LZ_FILE_MAX_BYTES)
+	if (n > max)
 		return lz_error_set(LZ_ETOOBIG, "bytes", "the file is larger than %u MiB",
-		                    LZ_FILE_MAX_BYTES / (1024u * 1024u));
+		                    (unsigned)(max / (1024u * 1024u)));
 	if (n == 0 || !bytes)
 		return lz_error_set(LZ_EINVALID, "bytes", "the file is empty");
 	if ((error = check_type(media_type, bytes, n)) < 0 || (error = check_name(name)) < 0)
 		return error;
 	if (!ctx->app->data_dir || !*ctx->app->data_dir)
 		return lz_error_set(LZ_EINTERNAL, NULL, "no data folder is configured for evidence files");
-	if ((error = lz_bureau_get(&bureau, ctx, bureau_id)) < 0)
+	if (scoped && (error = lz_bureau_get(&bureau, ctx, bureau_id)) < 0)
+		return error;
+	if (!scoped && (error = bureau_exists(ctx, bureau_id)) < 0)
 		return error;
 
 	lz_sha256(digest, bytes, n);
@@ -327,6 +341,30 @@ done:
 		memcpy(out_sha256_hex, hex, 65);
 	json_decref(after);
 	return error;
+}
+
+int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
+                const char *media_type, const void *bytes, size_t n)
+{
+	int error;
+
+	out_sha256_hex[0] = '\0';
+	if ((error = lz_auth_require(ctx, LZ_PERM_FILE_WRITE)) < 0)
+		return error;
+	return put_file(out_sha256_hex, ctx, bureau_id, name, media_type, bytes, n, LZ_FILE_MAX_BYTES, true);
+}
+
+int lz_file_put_for_application(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
+                                const char *media_type, const void *bytes, size_t n)
+{
+	int error;
+
+	out_sha256_hex[0] = '\0';
+	if (!lz_role_may(ctx->actor.role, LZ_PERM_CASE_APPLY) &&
+	    (error = lz_auth_require(ctx, LZ_PERM_FILE_WRITE)) < 0)
+		return error;
+	return put_file(out_sha256_hex, ctx, bureau_id, name, media_type, bytes, n,
+	                LZ_FILE_APPLICATION_MAX_BYTES, lz_role_may(ctx->actor.role, LZ_PERM_FILE_WRITE));
 }
 
 /* The checks every read makes: permission, hash syntax, the bureau in scope. */

@@ -57,6 +57,15 @@ int lz_file_put(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const c
                 const char *media_type, const void *bytes, size_t n) LZ_MUST_USE;
 
 /*
+ * Stores a file attached to an application for a case of bureau 'bureau_id' (any
+ * bureau: the public has no scope), as lz_file_put does, but at most
+ * LZ_FILE_APPLICATION_MAX_BYTES. Requires LZ_PERM_CASE_APPLY (the public) or
+ * LZ_PERM_FILE_WRITE. The shell throttles these as it throttles applications.
+ */
+#define LZ_FILE_APPLICATION_MAX_BYTES (10u * 1024u * 1024u) /* 10 MiB */
+int lz_file_put_for_application(char out_sha256_hex[65], lz_ctx *ctx, int64_t bureau_id, const char *name,
+                                const char *media_type, const void *bytes, size_t n) LZ_MUST_USE;
+/*
  * Sets *out to whether bureau 'bureau_id' stored the file 'sha256_hex' and its
  * bytes are present. A bureau out of scope is LZ_ENOTFOUND; a malformed hash is
  * LZ_EINVALID (field "sha256"). Requires LZ_PERM_FILE_READ. Joins the caller's

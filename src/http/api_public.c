@@ -40,6 +40,7 @@
 #include "cases/assistance.h"
 #include "cases/cases.h"
 #include "cases/complaint.h"
+#include "files/files.h"
 
 #include <ctype.h>
 #include <microhttpd.h>
@@ -301,6 +302,34 @@ int api_public_case_status(lz_reply *out, lz_req *r)
 done:
 	lz_tx_rollback(&r->ctx); /* it wrote nothing */
 	return error;
+}
+
+/* POST /public/v1/files?bureau_id=&name= — a file for an application (raw bytes,
+ * Content-Type image/jpeg, image/png or application/pdf), throttled as applications. */
+int api_public_file(lz_reply *out, lz_req *r)
+{
+	const char *name = lz_http__query(r, "name"),
+	           *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	char sha[65];
+	const char *type;
+	int64_t bureau_id = 0;
+	int error;
+
+	if ((error = public_begin(r, r->srv->public_submit)) < 0 ||
+	    (error = lz_http__query_id(&bureau_id, r, "bureau_id")) < 0)
+		return error;
+	if (!bureau_id)
+		return lz_error_set(LZ_EINVALID, "bureau_id", "bureau_id is required");
+	while (ct && *ct == ' ')
+		ct++;
+	type = ct ? lz_pool_strndup(r->ctx.pool, ct, strcspn(ct, "; ")) : "";
+	if ((error = lz_file_put_for_application(sha, &r->ctx, bureau_id, name ? name : "", type,
+	                                         r->body.ptr ? r->body.ptr : "", r->body.len)) < 0)
+		return error;
+	lz_http__json(out, 201,
+	              json_pack("{ss sI ss ss}", "file", sha, "size", (json_int_t)r->body.len, "media_type",
+	                        type, "name", name ? name : ""));
+	return 0;
 }
 
 int api_public_complaint(lz_reply *out, lz_req *r)

@@ -51,10 +51,12 @@ typedef enum { LZ_LANG_ZH, LZ_LANG_EN } lz_lang;
 #define LZ_ROUTE_SESSION 1u /* a valid session is required; the actor is its user */
 #define LZ_ROUTE_RAW 2u     /* the body is raw bytes (a file), not JSON, up to LZ_HTTP_UPLOAD_LIMIT */
 #define LZ_ROUTE_UPLOAD (LZ_ROUTE_SESSION | LZ_ROUTE_RAW)
+#define LZ_ROUTE_PUBLIC_UPLOAD LZ_ROUTE_RAW /* a file from the public, up to LZ_HTTP_PUBLIC_UPLOAD_LIMIT */
 
 /* The body limit of LZ_ROUTE_RAW routes: the evidence file limit (files.h); the JSON
  * routes keep the server's own (lz_http_opts.body_limit). */
 #define LZ_HTTP_UPLOAD_LIMIT (20u * 1024u * 1024u)
+#define LZ_HTTP_PUBLIC_UPLOAD_LIMIT (10u * 1024u * 1024u) /* LZ_FILE_APPLICATION_MAX_BYTES */
 
 /* Files embedded at build time by tools/embed.c. */
 typedef struct {

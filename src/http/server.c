@@ -325,14 +325,21 @@ static size_t body_limit_of(lz_req *r, const char *url, const char *method)
 	char allow[64];
 	size_t limit = r->srv->opts.body_limit;
 
-	if (under(url, "/public") && limit > LZ_HTTP_PUBLIC_BODY_LIMIT)
+	bool public = under(url, "/public");
+
+	if (public && limit > LZ_HTTP_PUBLIC_BODY_LIMIT)
 		limit = LZ_HTTP_PUBLIC_BODY_LIMIT;
 
+	/* A file: from the public (an application's), or from a signed-in client. */
 	if (is_api(url) && lz_http__route(r, method, url, allow, sizeof(allow)) == 0 &&
-	    (r->route->flags & LZ_ROUTE_RAW) &&
-	    (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) ||
-	     MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE)))
-		limit = LZ_HTTP_UPLOAD_LIMIT;
+	    (r->route->flags & LZ_ROUTE_RAW)) {
+		if (public)
+			limit = LZ_HTTP_PUBLIC_UPLOAD_LIMIT;
+		else if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		                                     MHD_HTTP_HEADER_AUTHORIZATION) ||
+		         MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE))
+			limit = LZ_HTTP_UPLOAD_LIMIT;
+	}
 	r->route = NULL;
 	r->nparams = 0;
 	lz_error_clear();

@@ -121,6 +121,8 @@ static const copy_table tables[] = {
 	T("supervision_handoff", "id",
 	  "id, bureau_id, source_kind, source_id, status, summary, handed_by, handed_at, consumed_at",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	/* the files of an application (009) */
+	T("case_attachment", "id", "id, case_id, sha256, material, created_at", "?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))

@@ -10,6 +10,7 @@
 // not drain another's. Names and materials come in the language asked (?lang= or
 // Accept-Language), falling back to English, then Chinese.
 import assert from 'node:assert/strict'
+import crypto from 'node:crypto'
 import { after, before, test } from 'node:test'
 
 import { startServer } from '../lib/server.mjs'
@@ -287,4 +288,58 @@ test('the portal is its own entry: /portal answers portal.html or 404, never the
     }
   }
   assert.equal((await c.get('/portalx')).text, console_.text, 'a path that only starts with /portal is the console')
+})
+
+test('files for an application: uploaded by the public, attached to materials, read back by staff; a wrong type, a big file and a stranger\'s file refused', async () => {
+  const ip = '198.51.100.90'
+  // A 1×1 PNG, and the same bytes declared as something else.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+  const upload = (bytes, type, name, where = tonglu.id, who = ip) =>
+    c.request('POST', `/public/v1/files?bureau_id=${where}&name=${encodeURIComponent(name)}`,
+      from(who, { raw: bytes, headers: { 'content-type': type } }))
+
+  let r = await upload(png, 'image/png', 'passport page.png')
+  assert.equal(r.status, 201, r.text)
+  const sha = crypto.createHash('sha256').update(png).digest('hex')
+  assert.deepEqual(r.json, { file: sha, size: png.length, media_type: 'image/png', name: 'passport page.png' })
+
+  r = await upload(Buffer.from('not an image'), 'text/plain', 'notes.txt', tonglu.id, '198.51.100.91')
+  assertError(r, 422, 'invalid_field', 'media_type')
+  r = await upload(png, 'image/jpeg', 'fake.jpg', tonglu.id, '198.51.100.91')
+  assertError(r, 422, 'invalid_field', 'media_type')
+  r = await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 0x25), 'application/pdf', 'big.pdf', tonglu.id, '198.51.100.92')
+  assert.equal(r.status, 413, r.text)
+
+  // A file stored for another bureau is not this bureau's to attach.
+  const hubei = (await c.get('/api/v1/bureaus/420000', { token: admin.token })).json
+  const other = Buffer.concat([png, Buffer.from([0])]) // other bytes, still a PNG by its first bytes
+  r = await upload(other, 'image/png', 'elsewhere.png', hubei.id, '198.51.100.93')
+  assert.equal(r.status, 201, r.text)
+  const ofType = async () => (await c.get(`/api/v1/cases?bureau_id=${tonglu.id}&limit=200`, { token: admin.token }))
+    .json.items.filter((x) => x.type_id === type.id).length
+  const before = await ofType()
+  const apply = (attachments, who) => c.post('/public/v1/applications',
+    { type_id: type.id, name: 'Ivan Petrov', id_number: 'E7654321', attachments }, from(who))
+  r = await apply([{ file: r.json.file, material: 0 }], '198.51.100.94')
+  assertError(r, 422, 'invalid_field', 'attachments[0].file')
+  r = await apply([{ file: sha, material: 3 }], '198.51.100.94') // the type asks for three
+  assertError(r, 422, 'invalid_field', 'attachments[0].material')
+  r = await apply([{ file: sha }, { file: sha }], '198.51.100.95')
+  assertError(r, 422, 'invalid_field', 'attachments[1].file')
+  r = await apply([{ file: 'ab'.repeat(31) }], '198.51.100.95')
+  assertError(r, 422, 'invalid_field', 'attachments[0].file')
+
+  // Attached to the passport (material 0): staff see it with its name and read the same bytes.
+  r = await apply([{ file: sha, material: 0 }], '198.51.100.96')
+  assert.equal(r.status, 201, r.text)
+  const mine = (await c.get(`/api/v1/cases?bureau_id=${tonglu.id}&limit=200`, { token: admin.token })).json.items
+    .find((x) => x.receipt_no === r.json.receipt)
+  assert.ok(mine, 'the case is listed')
+  const kase = (await c.get(`/api/v1/cases/${mine.id}`, { token: admin.token })).json
+  assert.deepEqual(kase.attachments, [{ file: sha, material: 0, name: 'passport page.png', size: png.length, media_type: 'image/png' }])
+  const res = await fetch(`${srv.url}/api/v1/bureaus/${tonglu.id}/files/${sha}`, { headers: { authorization: `Bearer ${admin.token}` } })
+  assert.equal(res.status, 200)
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), png)
+  // The refused applications wrote nothing: one more case of the type, the one accepted.
+  assert.equal(await ofType(), before + 1)
 })
