@@ -305,7 +305,8 @@ done:
 }
 
 /* POST /public/v1/files?bureau_id=&name= — a file for an application (raw bytes,
- * Content-Type image/jpeg, image/png or application/pdf), throttled as applications. */
+ * Content-Type image/jpeg, image/png or application/pdf), throttled by a bucket of
+ * its own: an application may bring up to 20 files. */
 int api_public_file(lz_reply *out, lz_req *r)
 {
 	const char *name = lz_http__query(r, "name"),
@@ -315,7 +316,7 @@ int api_public_file(lz_reply *out, lz_req *r)
 	int64_t bureau_id = 0;
 	int error;
 
-	if ((error = public_begin(r, r->srv->public_submit)) < 0 ||
+	if ((error = public_begin(r, r->srv->public_upload)) < 0 ||
 	    (error = lz_http__query_id(&bureau_id, r, "bureau_id")) < 0)
 		return error;
 	if (!bureau_id)

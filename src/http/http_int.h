@@ -181,6 +181,7 @@ struct lz_server {
 	size_t health_len;
 	lz_throttle *public_lookup; /* /public/v1 reads: status lookups, published figures */
 	lz_throttle *public_submit; /* /public/v1 writes: applications, complaints, assistance */
+	lz_throttle *public_upload; /* /public/v1/files: an application's files, up to 20 each */
 };
 
 /* The body limit of /public/v1 routes, whatever the server's. */

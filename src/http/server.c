@@ -561,6 +561,7 @@ int lz_http_serve(const lz_app *app, const lz_http_opts *opts)
 	srv.health = health_reply(&srv.health_len);
 	srv.public_lookup = lz_throttle_new("lookup", "LUZHI_PUBLIC_LOOKUP", 60, 20);
 	srv.public_submit = lz_throttle_new("submit", "LUZHI_PUBLIC_SUBMIT", 2, 5);
+	srv.public_upload = lz_throttle_new("upload", "LUZHI_PUBLIC_UPLOAD", 20, 30);
 	if (test_now && *test_now) {
 		snprintf(tclock.path, sizeof(tclock.path), "%s", test_now);
 		tapp = *app;
@@ -612,5 +613,6 @@ done:
 	free(srv.health);
 	lz_throttle_free(srv.public_lookup);
 	lz_throttle_free(srv.public_submit);
+	lz_throttle_free(srv.public_upload);
 	return error;
 }

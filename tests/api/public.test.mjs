@@ -342,4 +342,15 @@ test('files for an application: uploaded by the public, attached to materials, r
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), png)
   // The refused applications wrote nothing: one more case of the type, the one accepted.
   assert.equal(await ofType(), before + 1)
+
+  // Files have a bucket of their own: more files than the submit bucket holds, then
+  // the application, all from one address, go through.
+  const many = []
+  for (let i = 0; i < SUBMIT_BURST + 2; i++) {
+    r = await upload(Buffer.concat([png, Buffer.from([1, i])]), 'image/png', `page ${i + 1}.png`, tonglu.id, '198.51.100.97')
+    assert.equal(r.status, 201, r.text)
+    many.push({ file: r.json.file, material: i < 3 ? i : null })
+  }
+  r = await apply(many, '198.51.100.97')
+  assert.equal(r.status, 201, r.text)
 })
