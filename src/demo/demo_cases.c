@@ -44,6 +44,7 @@
 #include "cases/assistance.h"
 #include "cases/cases.h"
 #include "cases/complaint.h"
+#include "files/files.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -721,6 +722,8 @@ static int64_t pick_staff(loader *l, int desk)
 	return l->pool[desk][rng_below(&l->rng, (uint32_t)l->npool[desk])];
 }
 
+#define DEMO_ATTACHMENTS 40 /* online applications that come with a scanned page */
+
 static int act_receive(loader *l, dcase *c)
 {
 	int t = c->type, desk = types[t].desk;
@@ -758,6 +761,20 @@ static int act_receive(loader *l, dcase *c)
 		lz_auth_act_as_public(l->ctx);
 	else
 		as(l, desks[desk].handler);
+	/* Some applicants online attach a scan of the first material (a few dozen files). */
+	if (c->channel == LZ_CHANNEL_ONLINE && l->sum->attachments < DEMO_ATTACHMENTS &&
+	    rng_below(&l->rng, 6) == 0) {
+		lz_buf png = LZ_BUF_INIT;
+		lz_demo__png(&png, 7000u + (uint32_t)l->sum->attachments);
+		error = lz_file_put_for_application(in.attachments[0].sha256, l->ctx, l->desk_bureau[desk],
+		                                    "scan-1.png", "image/png", png.ptr, png.len);
+		lz_buf_dispose(&png);
+		if (error < 0)
+			return error;
+		in.attachments[0].material = 0;
+		in.nattachments = 1;
+		l->sum->attachments++;
+	}
 	if ((error = lz_case_receive(&rc, l->ctx, &in)) < 0)
 		return error;
 	c->id = rc.id;
@@ -1205,12 +1222,13 @@ void lz_demo__cases_report(FILE *f, const lz_demo_cases_summary *s)
 	        "Cases: %d types in 5 bureaus, %d calendar days (2025–2026 holidays and make-up days);\n"
 	        "  %lld cases over two years (online %d, window %d, phone %d, proxy %d), %lld events;\n"
 	        "  %lld decided (%lld late, %lld refused), %lld open of which %lld overdue; %d evidence "
-	        "requests;\n"
+	        "requests; %d scanned pages attached online;\n"
 	        "  %d complaints (%d cumbersome procedure, %d repeats, %d replied); %d assistance requests "
 	        "(%d concluded), %lld systemic issues.\n",
 	        s->types, s->calendar_days, (long long)s->cases, s->channels[0], s->channels[1], s->channels[2],
 	        s->channels[3], (long long)s->events, (long long)s->decided, (long long)s->late,
-	        (long long)s->refused, (long long)s->open, (long long)s->overdue_open, s->evidence, s->complaints,
+	        (long long)s->refused, (long long)s->open, (long long)s->overdue_open, s->evidence, s->attachments,
+	        s->complaints,
 	        s->cumbersome, s->repeats, s->replied, s->assistance, s->concluded, (long long)s->systemic);
 	if (s->skipped)
 		fprintf(f, "  %d planned acts refused by the rules and skipped (the first: %s).\n", s->skipped,

@@ -596,7 +596,7 @@ static void chunk(lz_buf *b, const char type[4], const uint8_t *data, size_t n)
  * 8 bits, the pixels in one stored (uncompressed) deflate block inside a zlib
  * stream — valid PNG bytes with no compression library.
  */
-static void make_png(lz_buf *out, uint32_t seed)
+void lz_demo__png(lz_buf *out, uint32_t seed)
 {
 	static uint8_t raw[PNG_RAW];
 	uint8_t ihdr[13] = {0, 0, 0, PNG_W, 0, 0, 0, PNG_H, 8, 2, 0, 0, 0};
@@ -650,7 +650,7 @@ static void make_png(lz_buf *out, uint32_t seed)
 static int photo(char out[65], loader *l, int64_t bureau, const char *name, uint32_t seed)
 {
 	lz_buf png = LZ_BUF_INIT;
-	make_png(&png, seed);
+	lz_demo__png(&png, seed);
 	int error = lz_file_put(out, l->ctx, bureau, name, "image/png", png.ptr, png.len);
 	lz_buf_dispose(&png);
 	if (error == 0)

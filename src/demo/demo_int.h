@@ -5,6 +5,7 @@
 #ifndef LZ_DEMO_INT_H
 #define LZ_DEMO_INT_H
 
+#include "base/buf.h"
 #include "core/ctx.h"
 
 #include <stddef.h>
@@ -60,11 +61,14 @@ int lz_demo__funds(lz_demo_funds_summary *out, lz_ctx *ctx) LZ_MUST_USE;
 /* Writes the summary's lines to 'f'. */
 void lz_demo__funds_report(FILE *f, const lz_demo_funds_summary *s);
 
+/* A small PNG picture (a site, a scanned page), different for each seed (demo_funds.c). */
+void lz_demo__png(lz_buf *out, uint32_t seed);
+
 /* What the cases part loaded, for the report and the tests. */
 typedef struct {
 	int ncases_planned, types, calendar_days, persons;
 	int channels[4]; /* online, window, phone, proxy */
-	int evidence, complaints, cumbersome, repeats, replied, assistance, concluded, skipped;
+	int evidence, attachments, complaints, cumbersome, repeats, replied, assistance, concluded, skipped;
 	int64_t cases, decided, late, refused, open, overdue_open, events, systemic;
 	char first_skip[160];
 } lz_demo_cases_summary;

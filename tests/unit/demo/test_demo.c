@@ -358,7 +358,9 @@ static void test_demo__funds_verify_conserve_and_refuse_the_unfinished_project(v
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM payment WHERE status = 3"), 3);
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM project_stage WHERE accepted_inspection_id IS NOT NULL"),
 			 3);
-	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM evidence_file"), 8);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM evidence_file WHERE sha256 NOT IN "
+					"(SELECT sha256 FROM case_attachment)"),
+			 8);
 	/* Every ID number is stored sealed, with its blind index; no clear digits anywhere. */
 	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM beneficiary WHERE length(id_number_index) = 0"), 0);
 
@@ -429,6 +431,13 @@ static void test_demo__cases_two_years_reproducible_from_events(void **state)
 	assert_int_equal(count(&f->ctx, "SELECT count(DISTINCT channel) FROM service_case"), 4);
 	assert_true(count(&f->ctx, "SELECT max(received_at) - min(received_at) FROM service_case") > 700 * 86400);
 	assert_null(strstr(report, "skipped"));
+	/* Some online applications came with a scan of their first material, a file of the
+	 * case's bureau; none at the window. */
+	assert_true(count(&f->ctx, "SELECT count(*) FROM case_attachment") > 10);
+	assert_int_equal(count(&f->ctx, "SELECT count(*) FROM case_attachment a JOIN service_case c ON c.id = a.case_id "
+					"LEFT JOIN evidence_file e ON e.bureau_id = c.bureau_id AND e.sha256 = a.sha256 "
+					"WHERE e.id IS NULL OR c.channel <> 1 OR a.material <> 0"),
+			 0);
 
 	/* Most decided within target, a tail late, some refused, some open. */
 	int64_t decided = count(&f->ctx, "SELECT count(*) FROM service_case WHERE decided_at IS NOT NULL");
