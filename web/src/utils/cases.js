@@ -107,3 +107,11 @@ export async function staffOf(bureauId) {
   const page = await api.get('/api/v1/staff', { bureau_id: bureauId, status: 'active', limit: 200 })
   return page?.items || []
 }
+
+// A material of a type: one text for every language, or texts by language tag — the
+// language, then en, then zh-CN (lz_case_type_text's rule).
+export function materialText(m, locale) {
+  if (typeof m === 'string') return m
+  if (!m) return ''
+  return m[locale] || m.en || m['zh-CN'] || Object.values(m)[0] || ''
+}
