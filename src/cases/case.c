@@ -15,6 +15,7 @@
 #include "base/idcard.h"
 #include "base/json.h"
 #include "base/pdata.h"
+#include "files/files.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -81,8 +82,9 @@ const char *const lz_case__sql[] = {
     [Q_TYPE_MATERIALS] = "SELECT materials FROM case_type WHERE id = ?",
     [Q_FILE_OF_BUREAU] = "SELECT COUNT(*) FROM evidence_file WHERE bureau_id = ? AND sha256 = ?",
     [Q_ATTACHMENT_INSERT] =
-        "INSERT INTO case_attachment(case_id, sha256, material, created_at) VALUES (?, ?, ?, ?)",
-    [Q_ATTACHMENTS] = "SELECT a.sha256, a.material, f.name, f.size, f.media_type FROM case_attachment a "
+        "INSERT INTO case_attachment(case_id, sha256, material, name, created_at) VALUES (?, ?, ?, ?, ?)",
+    [Q_ATTACHMENTS] = "SELECT a.sha256, a.material, CASE WHEN a.name <> '' THEN a.name ELSE f.name END, f.size, "
+                      "f.media_type FROM case_attachment a "
                       "JOIN service_case c ON c.id = a.case_id "
                       "JOIN evidence_file f ON f.bureau_id = c.bureau_id AND f.sha256 = a.sha256 "
                       "WHERE a.case_id = ? ORDER BY a.id",
@@ -508,10 +510,11 @@ static int channel_parse(const char *s)
 	return 0;
 }
 
-/* "attachments": [{"file": "<sha256>", "material": K | null}, …] into in. */
+/* "attachments": [{"file": "<sha256>", "material": K | null, "name": "…"}, …] into
+ * in ('name' optional; 'in' borrows it from 'obj'). */
 static int attachments_from_json(lz_case_input *in, json_t *obj)
 {
-	static const char *const known[] = {"file", "material", NULL};
+	static const char *const known[] = {"file", "material", "name", NULL};
 	json_t *list = json_object_get(obj, "attachments"), *a;
 	size_t i;
 	char field[48];
@@ -550,6 +553,11 @@ static int attachments_from_json(lz_case_input *in, json_t *obj)
 			return lz_error_set(LZ_EINVALID, field, "%s must be the place of a required material",
 			                    field);
 		at->material = m && json_is_integer(m) ? (int)json_integer_value(m) : -1;
+		snprintf(field, sizeof(field), "attachments[%zu].name", i);
+		if (json_object_get(a, "name") && !json_is_null(json_object_get(a, "name")) &&
+		    !json_is_string(json_object_get(a, "name")))
+			return lz_error_set(LZ_EINVALID, field, "%s must be a text", field);
+		at->name = json_string_value(json_object_get(a, "name"));
 		in->nattachments++;
 	}
 	return 0;
@@ -613,12 +621,16 @@ static int store_attachments(lz_ctx *ctx, const lz_case__row *c, const lz_case_i
 		if (a->material >= 0 && (size_t)a->material >= materials)
 			return lz_error_set(LZ_EINVALID, field, "%s must be the place of a required material",
 			                    field);
+		snprintf(field, sizeof(field), "attachments[%d].name", i);
+		if ((error = lz_text_check(field, a->name, false, LZ_FILE_NAME_MAX, 0)) < 0)
+			return error;
 		/* material: the place (0 is the first), or NULL for another document */
 		if ((error = a->material >= 0
 		                 ? lz_exec_int(NULL, ctx->conn, lz_case__sql[Q_ATTACHMENT_INSERT], false,
-		                               "itii", c->id, a->sha256, (int64_t)a->material, now)
+		                               "ititi", c->id, a->sha256, (int64_t)a->material,
+		                               a->name ? a->name : "", now)
 		                 : lz_exec_int(NULL, ctx->conn, lz_case__sql[Q_ATTACHMENT_INSERT], false,
-		                               "itni", c->id, a->sha256, now)) < 0)
+		                               "itnti", c->id, a->sha256, a->name ? a->name : "", now)) < 0)
 			return error;
 	}
 	return 0;

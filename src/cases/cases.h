@@ -248,7 +248,10 @@ const char *lz_case_outcome_name(int outcome);
  * with lz_file_put_for_application or lz_file_put), and the material it shows. */
 typedef struct {
 	char sha256[65];
-	int material; /* 0-based place in the type's materials; -1 = another document */
+	int material;      /* 0-based place in the type's materials; -1 = another document */
+	const char *name;  /* the file's name as this applicant gave it (≤ LZ_FILE_NAME_MAX
+	                    * characters, no control characters); NULL or "" = the stored
+	                    * file's name */
 } lz_case_attachment;
 
 typedef struct {

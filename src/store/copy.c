@@ -122,7 +122,7 @@ static const copy_table tables[] = {
 	  "id, bureau_id, source_kind, source_id, status, summary, handed_by, handed_at, consumed_at",
 	  "?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	/* the files of an application (009) */
-	T("case_attachment", "id", "id, case_id, sha256, material, created_at", "?, ?, ?, ?, ?"),
+	T("case_attachment", "id", "id, case_id, sha256, material, name, created_at", "?, ?, ?, ?, ?, ?"),
 };
 
 #define NTABLES (int)(sizeof(tables) / sizeof(tables[0]))

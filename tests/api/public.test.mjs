@@ -11,6 +11,7 @@
 // Accept-Language), falling back to English, then Chinese.
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import { after, before, test } from 'node:test'
 
 import { startServer } from '../lib/server.mjs'
@@ -65,6 +66,15 @@ test('languages: eight, each named in itself, one right-to-left', async () => {
   assert.equal(byTag.ar.name, 'العربية')
   assert.equal(byTag['zh-CN'].name, '简体中文')
   assert.ok(r.json.items.filter((l) => l.dir === 'ltr').length === 7)
+})
+
+test("languages: the portal's catalogue is the server's list — same tags, order, names and direction, a file for each", async () => {
+  const r = await c.get('/public/v1/languages')
+  const web = new URL('../../web/src/portal/locales/', import.meta.url)
+  const index = fs.readFileSync(new URL('index.js', web), 'utf8')
+  const portal = [...index.matchAll(/\{ code: '([^']+)', name: '([^']+)', dir: '(ltr|rtl)' \}/g)].map((m) => ({ tag: m[1], name: m[2], dir: m[3] }))
+  assert.deepEqual(portal, r.json.items, 'web/src/portal/locales/index.js lists the languages of GET /public/v1/languages')
+  for (const l of portal) assert.ok(fs.existsSync(new URL(`${l.tag}.json`, web)), `a catalogue for ${l.tag}`)
 })
 
 test('bureaus: those that offer an active case type, with their parent, throttled like the other reads', async () => {
@@ -340,8 +350,22 @@ test('files for an application: uploaded by the public, attached to materials, r
   const res = await fetch(`${srv.url}/api/v1/bureaus/${tonglu.id}/files/${sha}`, { headers: { authorization: `Bearer ${admin.token}` } })
   assert.equal(res.status, 200)
   assert.deepEqual(Buffer.from(await res.arrayBuffer()), png)
-  // The refused applications wrote nothing: one more case of the type, the one accepted.
-  assert.equal(await ofType(), before + 1)
+  // Another applicant hands in the same bytes under another name: the bureau keeps one
+  // copy, and each case shows the name its own applicant gave — never the other's.
+  r = await upload(png, 'image/png', 'Olga scan.png', tonglu.id, '198.51.100.98')
+  assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.name, 'Olga scan.png')
+  r = await apply([{ file: sha, material: 1, name: 'x'.repeat(256) }], '198.51.100.98')
+  assertError(r, 422, 'invalid_field', 'attachments[0].name')
+  r = await apply([{ file: sha, material: 1, name: 'Olga scan.png' }], '198.51.100.98')
+  assert.equal(r.status, 201, r.text)
+  const hers = (await c.get(`/api/v1/cases?bureau_id=${tonglu.id}&limit=200`, { token: admin.token })).json.items
+    .find((x) => x.receipt_no === r.json.receipt)
+  const olga = (await c.get(`/api/v1/cases/${hers.id}`, { token: admin.token })).json
+  assert.deepEqual(olga.attachments.map((a) => [a.file, a.material, a.name]), [[sha, 1, 'Olga scan.png']])
+  assert.equal((await c.get(`/api/v1/cases/${mine.id}`, { token: admin.token })).json.attachments[0].name, 'passport page.png')
+  // The refused applications wrote nothing: two more cases of the type, those accepted.
+  assert.equal(await ofType(), before + 2)
 
   // Files have a bucket of their own: more files than the submit bucket holds, then
   // the application, all from one address, go through.

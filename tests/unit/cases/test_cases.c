@@ -145,7 +145,7 @@ static int64_t make_type(fixture *f, const char *code, int64_t sla, const char *
 static lz_case_receipt receive(fixture *f, int64_t type)
 {
 	lz_case_input in = {type, "window", 0, "张三丰", f->id_number, "138 0013 8000", "zhang@example.cn",
-	                    "证明", 0, {{{0}, 0}}};
+	                    "证明", 0, {{{0}, 0, NULL}}};
 	lz_case_receipt r;
 	as(f, P_CLERK);
 	assert_ok(lz_case_receive(&r, &f->ctx, &in));
@@ -498,7 +498,7 @@ static void test_cases__receipt_input_is_checked(void **state)
 {
 	fixture *f = *state;
 	int64_t type = make_type(f, "permit", 72, "elapsed", 1, true);
-	lz_case_input ok = {type, "window", 0, "李四", f->id_number, NULL, NULL, NULL, 0, {{{0}, 0}}};
+	lz_case_input ok = {type, "window", 0, "李四", f->id_number, NULL, NULL, NULL, 0, {{{0}, 0, NULL}}};
 	lz_case_input in;
 	lz_case_receipt r;
 	json_t *found;

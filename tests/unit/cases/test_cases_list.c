@@ -61,7 +61,7 @@ static int64_t make_type(fixture *f, int64_t bureau, const char *code, int64_t s
 
 static int64_t receive(fixture *f, int who, int64_t type)
 {
-	lz_case_input in = {type, "window", 0, "张三丰", f->id_number, "13800138000", NULL, "证明", 0, {{{0}, 0}}};
+	lz_case_input in = {type, "window", 0, "张三丰", f->id_number, "13800138000", NULL, "证明", 0, {{{0}, 0, NULL}}};
 	lz_case_receipt r;
 	as(f, who);
 	assert_ok(lz_case_receive(&r, &f->ctx, &in));
