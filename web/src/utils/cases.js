@@ -31,7 +31,23 @@ export const STATE_TAG = {
   decided: 'success',
   closed: 'info',
 }
-export const LANGS = ['zh-CN', 'en', 'ru', 'ja', 'ko', 'vi', 'fr', 'ar']
+// The portal's languages, as the server lists them (GET /public/v1/languages, the
+// one list): a type's name and materials have a field for each. Chinese and English
+// until the list has come.
+export const LANGS = reactive(['zh-CN', 'en'])
+let langsLoading = null
+export function loadLangs() {
+  langsLoading ||= api
+    .get('/public/v1/languages')
+    .then((r) => {
+      const tags = (r?.items || []).map((x) => x.tag).filter(Boolean)
+      if (tags.includes('zh-CN')) LANGS.splice(0, LANGS.length, ...tags)
+    })
+    .catch(() => {
+      langsLoading = null
+    })
+  return langsLoading
+}
 export const CATEGORIES = ['cumbersome_procedure', 'delay', 'attitude', 'corruption', 'policy', 'other']
 
 // The acts of a case in each state (cases.h's diagram), with the body each needs.

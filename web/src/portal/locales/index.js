@@ -2,7 +2,7 @@
 // keys of en.json (any key left out is shown in English), then add a line here. The
 // order is the order of the language picker. 'dir' is 'rtl' for right-to-left scripts.
 export const LOCALES = [
-  { code: 'zh-CN', name: '中文（简体）', dir: 'ltr' },
+  { code: 'zh-CN', name: '简体中文', dir: 'ltr' },
   { code: 'en', name: 'English', dir: 'ltr' },
   { code: 'ru', name: 'Русский', dir: 'ltr' },
   { code: 'ja', name: '日本語', dir: 'ltr' },
