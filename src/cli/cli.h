@@ -92,6 +92,7 @@ extern const lz_cmd lz_cmd_serve, lz_cmd_init, lz_cmd_demo, lz_cmd_migrate, lz_c
 extern const lz_cmd lz_cmd_allocation, lz_cmd_project, lz_cmd_payment, lz_cmd_programme, lz_cmd_beneficiary,
     lz_cmd_payroll;
 /* Service cases (cmd_cases.c). */
-extern const lz_cmd lz_cmd_case_type, lz_cmd_calendar, lz_cmd_case, lz_cmd_stats;
+extern const lz_cmd lz_cmd_case_type, lz_cmd_calendar, lz_cmd_case, lz_cmd_stats, lz_cmd_complaint,
+    lz_cmd_assistance;
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * cmd_cases.c — service cases from the command line: `luzhi case-type`,
- * `calendar`, `case` and `stats`.
+ * `calendar`, `case`, `stats`, `complaint` and `assistance`.
  *
  * A thin shell over the cases module (cases.h), as cmd_funds.c is over funds: each
  * verb calls the domain function the HTTP API calls. Without --as a command acts
@@ -17,6 +17,11 @@
  * FILE:LINE: field: message and the transaction is rolled back, so nothing is
  * written.
  *
+ * `case` also receives a case from a JSON file (printing its check code once, as
+ * the window's receipt does), lists an inbox, and performs each act of a case;
+ * `complaint` and `assistance` work their queues. Each is the domain call the
+ * console's button makes, with the same rules and the same refusals.
+ *
  * `case recompute` replays every case in scope from its events
  * (lz_case_recompute_all), stores what differs, and exits with the code of
  * LZ_ETAMPERED (3) when any case's stored clock or state did not match its
@@ -27,7 +32,9 @@
 #include "auth/auth.h"
 #include "base/clock.h"
 #include "base/csv.h"
+#include "cases/assistance.h"
 #include "cases/cases.h"
+#include "cases/complaint.h"
 #include "org/org.h"
 
 #include <errno.h>
@@ -336,9 +343,312 @@ static int case_recompute(shell *s)
 	return 0;
 }
 
+/* Prints the case as it now stands, after an act. */
+static int case_after(shell *s, int64_t id, int error)
+{
+	json_t *out = NULL;
+
+	if (error < 0 || (error = lz_case_get_json(&out, &s->a.ctx, id)) < 0)
+		return error;
+	printf("%s: %s\n", json_string_value(json_object_get(out, "receipt_no")),
+	       json_string_value(json_object_get(out, "state")));
+	json_decref(out);
+	return 0;
+}
+
+static int case_receive(shell *s)
+{
+	lz_case_input in;
+	lz_case_receipt r;
+	json_error_t jerr;
+	json_t *obj;
+	char due[21];
+	int error;
+
+	if (!opt(s, "file"))
+		return lz_error_set(LZ_EINVALID, "file", "give the application as JSON with --file FILE");
+	if (!(obj = json_load_file(opt(s, "file"), JSON_REJECT_DUPLICATES, &jerr)))
+		return lz_error_set(LZ_EINVALID, "file", "%s:%d:%d: %s", opt(s, "file"), jerr.line, jerr.column,
+		                    jerr.text);
+	memset(&in, 0, sizeof(in));
+	if ((error = lz_case_input_from_json(&in, obj)) == 0 && (error = lz_case_receive(&r, &s->a.ctx, &in)) == 0) {
+		lz_time_format(due, r.due_at);
+		printf("case %lld received\nreceipt number  %s\ncheck code      %s   (shown once: give it to the "
+		       "applicant)\ndue             %s\n",
+		       (long long)r.id, r.receipt_no, r.check_code, due);
+	}
+	json_decref(obj);
+	return error;
+}
+
+static int case_inbox(shell *s)
+{
+	lz_case_inbox_query q = LZ_CASE_INBOX_QUERY_INIT;
+	json_t *out = NULL, *row;
+	size_t i;
+	int error;
+
+	if (opt(s, "staff")) {
+		if (!all_digits(opt(s, "staff")))
+			return lz_error_set(LZ_EINVALID, "staff", "--staff is a staff member's id");
+		q.staff_id = strtoll(opt(s, "staff"), NULL, 10);
+	}
+	if (opt(s, "cursor") && (error = lz_case_inbox_cursor(&q, opt(s, "cursor"))) < 0)
+		return error;
+	if ((error = lz_case_inbox(&out, &s->a.ctx, &q)) < 0)
+		return error;
+	if (flag(s, "json"))
+		return show(out, 0);
+	printf("receipt\ttype\tstate\tdue\tleft\n");
+	json_array_foreach(json_object_get(out, "items"), i, row)
+	{
+		json_int_t left = json_integer_value(json_object_get(row, "remaining_seconds"));
+		printf("%s\t%s\t%s\t%s\t", json_string_value(json_object_get(row, "receipt_no")),
+		       json_string_value(json_object_get(row, "type_code")),
+		       json_string_value(json_object_get(row, "state")),
+		       json_is_string(json_object_get(row, "due_at")) ? json_string_value(json_object_get(row, "due_at"))
+		                                                       : "-");
+		if (json_is_true(json_object_get(row, "overdue")))
+			printf("OVERDUE %.1f h", (double)-left / 3600.0);
+		else
+			printf("%.1f h%s", (double)left / 3600.0,
+			       json_is_true(json_object_get(row, "paused")) ? " (paused)" : "");
+		putchar('\n');
+	}
+	if (json_is_string(json_object_get(out, "next_cursor")))
+		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	json_decref(out);
+	return 0;
+}
+
+/* The acts, each through its domain call: `case ACT RECEIPT|ID [WORD] [--note TEXT]`. */
+static int case_act(shell *s)
+{
+	const char *act = s->args->words[0], *note = opt(s, "note");
+	int64_t id = 0, staff;
+	int error;
+
+	if ((error = case_id(&id, s, word(s, 0))) < 0)
+		return error;
+	if (strcmp(act, "accept") == 0)
+		error = lz_case_accept(&s->a.ctx, id, note);
+	else if (strcmp(act, "review") == 0)
+		error = lz_case_start_review(&s->a.ctx, id, note);
+	else if (strcmp(act, "request-evidence") == 0)
+		error = lz_case_request_evidence(&s->a.ctx, id, note);
+	else if (strcmp(act, "evidence-received") == 0)
+		error = lz_case_evidence_received(&s->a.ctx, id, note);
+	else if (strcmp(act, "close") == 0)
+		error = lz_case_close(&s->a.ctx, id, note);
+	else if (strcmp(act, "assign") == 0) {
+		if (!all_digits(word(s, 1)))
+			return lz_error_set(LZ_EINVALID, "staff_id", "give the staff member's id: case assign RECEIPT STAFF_ID");
+		staff = strtoll(word(s, 1), NULL, 10);
+		error = lz_case_assign(&s->a.ctx, id, staff, note);
+	} else if (strcmp(act, "decide") == 0)
+		error = lz_case_decide(&s->a.ctx, id, word(s, 1) ? word(s, 1) : "", opt(s, "reasons"));
+	else if (strcmp(act, "approve") == 0) {
+		const char *w = word(s, 1) ? word(s, 1) : "agree";
+		if (strcmp(w, "agree") != 0 && strcmp(w, "disagree") != 0)
+			return lz_error_set(LZ_EINVALID, "agree", "say agree or disagree, not '%s'", w);
+		error = lz_case_approve(&s->a.ctx, id, strcmp(w, "agree") == 0, note);
+	} else
+		error = lz_error_set(LZ_EINVALID, NULL, "unknown act '%s'", act);
+	return case_after(s, id, error);
+}
+
 static const verb_entry case_verbs[] = {
     {"show", 1, 1, "show RECEIPT|ID", case_show},
     {"recompute", 0, 0, "recompute [--bureau CODE]", case_recompute},
+    {"receive", 0, 0, "receive --file APPLICATION.json", case_receive},
+    {"inbox", 0, 0, "inbox [--staff ID] [--cursor C] [--json]", case_inbox},
+    {"accept", 1, 1, "accept RECEIPT|ID [--note TEXT]", case_act},
+    {"assign", 2, 2, "assign RECEIPT|ID STAFF_ID [--note TEXT]", case_act},
+    {"review", 1, 1, "review RECEIPT|ID [--note TEXT]", case_act},
+    {"request-evidence", 1, 1, "request-evidence RECEIPT|ID --note WHAT-IS-NEEDED", case_act},
+    {"evidence-received", 1, 1, "evidence-received RECEIPT|ID [--note TEXT]", case_act},
+    {"decide", 2, 2, "decide RECEIPT|ID approved|refused [--reasons TEXT]", case_act},
+    {"approve", 1, 2, "approve RECEIPT|ID [agree|disagree] [--note TEXT]", case_act},
+    {"close", 1, 1, "close RECEIPT|ID [--note TEXT]", case_act},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- complaint */
+
+static int numeric_word(int64_t *out, shell *s, int i, const char *field)
+{
+	if (!all_digits(word(s, i)))
+		return lz_error_set(LZ_EINVALID, field, "%s must be a number", field);
+	*out = strtoll(word(s, i), NULL, 10);
+	return 0;
+}
+
+static int complaint_list(shell *s)
+{
+	lz_complaint_query q = LZ_COMPLAINT_QUERY_INIT;
+	json_t *out = NULL, *row;
+	size_t i;
+	int error;
+
+	if (opt(s, "bureau") && (error = bureau_id(&q.bureau_id, s, opt(s, "bureau"), "bureau")) < 0)
+		return error;
+	q.state = opt(s, "state");
+	q.category = opt(s, "category");
+	q.cursor = opt(s, "cursor");
+	if ((error = lz_complaint_list(&out, &s->a.ctx, &q)) < 0)
+		return error;
+	if (flag(s, "json"))
+		return show(out, 0);
+	printf("id\tcategory\tstate\tdue\n");
+	json_array_foreach(json_object_get(out, "items"), i, row)
+	printf("%lld\t%s\t%s\t%s%s\n", (long long)json_integer_value(json_object_get(row, "id")),
+	       json_string_value(json_object_get(row, "category")), json_string_value(json_object_get(row, "state")),
+	       json_string_value(json_object_get(row, "due_at")),
+	       json_is_true(json_object_get(row, "overdue")) ? " OVERDUE" : "");
+	if (json_is_string(json_object_get(out, "next_cursor")))
+		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	json_decref(out);
+	return 0;
+}
+
+static int complaint_show(shell *s)
+{
+	int64_t id = 0;
+	json_t *out = NULL;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = lz_complaint_get_json(&out, &s->a.ctx, id)) < 0)
+		return error;
+	return show(out, 0);
+}
+
+static int complaint_assign(shell *s)
+{
+	int64_t id = 0, staff = 0;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = numeric_word(&staff, s, 1, "staff_id")) < 0 ||
+	    (error = lz_complaint_assign(&s->a.ctx, id, staff)) < 0)
+		return error;
+	printf("complaint %lld assigned to staff %lld\n", (long long)id, (long long)staff);
+	return 0;
+}
+
+static int complaint_reply(shell *s)
+{
+	int64_t id = 0;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 ||
+	    (error = lz_complaint_reply(&s->a.ctx, id, opt(s, "text") ? opt(s, "text") : "")) < 0)
+		return error;
+	printf("complaint %lld replied\n", (long long)id);
+	return 0;
+}
+
+static int complaint_rate(shell *s)
+{
+	int64_t id = 0, n = 0;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = numeric_word(&n, s, 1, "satisfaction")) < 0)
+		return error;
+	if (n < 1 || n > 5)
+		return lz_error_set(LZ_EINVALID, "satisfaction", "satisfaction is 1 to 5");
+	if ((error = lz_complaint_rate(&s->a.ctx, id, (int)n)) < 0)
+		return error;
+	printf("complaint %lld: satisfaction %lld\n", (long long)id, (long long)n);
+	return 0;
+}
+
+static const verb_entry complaint_verbs[] = {
+    {"list", 0, 0, "list [--bureau CODE] [--state S] [--category C] [--cursor C] [--json]", complaint_list},
+    {"show", 1, 1, "show ID", complaint_show},
+    {"assign", 2, 2, "assign ID STAFF_ID", complaint_assign},
+    {"reply", 1, 1, "reply ID --text REPLY", complaint_reply},
+    {"rate", 2, 2, "rate ID 1..5", complaint_rate},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- assistance */
+
+static int assistance_list(shell *s)
+{
+	json_t *out = NULL, *row;
+	size_t i;
+	int error;
+
+	if ((error = lz_assistance_list(&out, &s->a.ctx, opt(s, "state"), opt(s, "cursor"), 50)) < 0)
+		return error;
+	if (flag(s, "json"))
+		return show(out, 0);
+	printf("id\treceipt\tstate\tdeadline\n");
+	json_array_foreach(json_object_get(out, "items"), i, row)
+	{
+		json_t *deadline = json_object_get(row, "action_deadline");
+		printf("%lld\t%s\t%s\t%s\n", (long long)json_integer_value(json_object_get(row, "id")),
+		       json_string_value(json_object_get(row, "receipt_no")),
+		       json_string_value(json_object_get(row, "state")),
+		       json_is_string(deadline) ? json_string_value(deadline) : "-");
+	}
+	if (json_is_string(json_object_get(out, "next_cursor")))
+		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	json_decref(out);
+	return 0;
+}
+
+static int assistance_show(shell *s)
+{
+	int64_t id = 0;
+	json_t *out = NULL;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = lz_assistance_get_json(&out, &s->a.ctx, id)) < 0)
+		return error;
+	return show(out, 0);
+}
+
+static int assistance_ask_bureau(shell *s)
+{
+	int64_t id = 0, deadline = 0;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = parse_when(&deadline, opt(s, "by"), "by")) < 0 ||
+	    (error = lz_assistance_ask_bureau(&s->a.ctx, id, opt(s, "action") ? opt(s, "action") : "", deadline)) < 0)
+		return error;
+	printf("assistance request %lld: the bureau is asked to act by %s\n", (long long)id, opt(s, "by"));
+	return 0;
+}
+
+static int assistance_conclude(shell *s)
+{
+	int64_t id = 0;
+	int error;
+
+	if ((error = numeric_word(&id, s, 0, "id")) < 0 ||
+	    (error = lz_assistance_conclude(&s->a.ctx, id, word(s, 1), opt(s, "note") ? opt(s, "note") : "",
+	                                    opt(s, "cause"))) < 0)
+		return error;
+	printf("assistance request %lld concluded: %s\n", (long long)id, word(s, 1));
+	return 0;
+}
+
+static int assistance_issues(shell *s)
+{
+	json_t *out = NULL;
+	int error;
+
+	if ((error = lz_assistance_systemic_issues(&out, &s->a.ctx, opt(s, "state"))) < 0)
+		return error;
+	return show(out, 0);
+}
+
+static const verb_entry assistance_verbs[] = {
+    {"list", 0, 0, "list [--state S] [--cursor C] [--json]", assistance_list},
+    {"show", 1, 1, "show ID", assistance_show},
+    {"ask-bureau", 1, 1, "ask-bureau ID --action TEXT --by DATE", assistance_ask_bureau},
+    {"conclude", 2, 2, "conclude ID resolved|not_resolved --note TEXT [--cause KEY]", assistance_conclude},
+    {"issues", 0, 0, "issues [--state open|handed_to_supervision]", assistance_issues},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -461,6 +771,36 @@ static const lz_opt calendar_opts[] = {
 static const lz_opt case_opts[] = {
     AS_OPT,
     {"bureau", true, "recompute this bureau's cases and those below (default: every case in scope)"},
+    {"file", true, "the application as JSON: {type_id, channel, proxy_staff_id, name, id_number, phone, email, "
+                   "summary}"},
+    {"staff", true, "whose inbox (a staff member's id; default: yours)"},
+    {"cursor", true, "the next page, as the page before printed it"},
+    {"note", true, "a note for the case's history (≤ 500 characters; what is needed, for request-evidence)"},
+    {"reasons", true, "the reasons of a refusal (required with refused)"},
+    {"json", false, "print as JSON"},
+    {NULL, false, NULL},
+};
+
+static const lz_opt complaint_opts[] = {
+    AS_OPT,
+    {"bureau", true, "the bureau's code (its complaints and those below)"},
+    {"state", true, "received, assigned or replied"},
+    {"category", true, "cumbersome_procedure, delay, attitude, corruption, policy or other"},
+    {"cursor", true, "the next page, as the page before printed it"},
+    {"text", true, "the reply (≤ 2000 characters)"},
+    {"json", false, "print as JSON"},
+    {NULL, false, NULL},
+};
+
+static const lz_opt assistance_opts[] = {
+    AS_OPT,
+    {"state", true, "received, bureau_asked or concluded (issues: open or handed_to_supervision)"},
+    {"cursor", true, "the next page, as the page before printed it"},
+    {"action", true, "what the bureau is asked to do (≤ 2000 characters)"},
+    {"by", true, "the deadline (YYYY-MM-DD, local, or an RFC 3339 time)"},
+    {"note", true, "the outcome's note (≤ 2000 characters)"},
+    {"cause", true, "the cause's key (e.g. missing_form_guidance); a recurring cause becomes a systemic issue"},
+    {"json", false, "print as JSON"},
     {NULL, false, NULL},
 };
 
@@ -494,14 +834,37 @@ static int run_stats(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
 	return dispatch(cmd, cfg, args, stats_verbs);
 }
 
+static int run_complaint(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, complaint_verbs);
+}
+
+static int run_assistance(const lz_cmd *cmd, lz_config *cfg, lz_args *args)
+{
+	return dispatch(cmd, cfg, args, assistance_verbs);
+}
+
 const lz_cmd lz_cmd_case_type = {"case-type",
                                  "case-type list --bureau CODE [--json] | create --bureau CODE --file TYPE.json",
                                  "list and create case types", type_opts, run_type};
 const lz_cmd lz_cmd_calendar = {"calendar",
                                 "calendar set BUREAU DATE holiday|workday|default [--name NAME] | import FILE.csv",
                                 "set the working calendar's days", calendar_opts, run_calendar};
-const lz_cmd lz_cmd_case = {"case", "case show RECEIPT|ID | recompute [--bureau CODE]",
-                            "show a case; recompute every case's clock from its events", case_opts, run_case};
+const lz_cmd lz_cmd_case = {"case",
+                            "case show RECEIPT|ID | receive --file APP.json | inbox | accept|assign|review|"
+                            "request-evidence|evidence-received|decide|approve|close RECEIPT|ID … | "
+                            "recompute [--bureau CODE]",
+                            "receive, follow and act on cases; recompute every case's clock from its events",
+                            case_opts, run_case};
+const lz_cmd lz_cmd_complaint = {"complaint",
+                                 "complaint list [--state S] | show ID | assign ID STAFF_ID | reply ID --text TEXT | "
+                                 "rate ID 1..5",
+                                 "the complaint queue: assign, reply, record satisfaction", complaint_opts,
+                                 run_complaint};
+const lz_cmd lz_cmd_assistance = {"assistance",
+                                  "assistance list | show ID | ask-bureau ID --action TEXT --by DATE | "
+                                  "conclude ID resolved|not_resolved --note TEXT [--cause KEY] | issues",
+                                  "the case-assistance queue (ombudsman)", assistance_opts, run_assistance};
 const lz_cmd lz_cmd_stats = {"stats",
                              "stats processing-times --bureau CODE --from DATE --to DATE [--type ID] [--json]",
                              "processing-time statistics of a bureau and those below", stats_opts, run_stats};

@@ -23,7 +23,8 @@ static const lz_cmd *const commands[] = {
 	&lz_cmd_serve,   &lz_cmd_init,        &lz_cmd_demo,      &lz_cmd_migrate, &lz_cmd_user,
 	&lz_cmd_audit,   &lz_cmd_ledger,      &lz_cmd_allocation, &lz_cmd_project, &lz_cmd_payment,
 	&lz_cmd_programme, &lz_cmd_beneficiary, &lz_cmd_payroll,  &lz_cmd_case_type, &lz_cmd_calendar,
-	&lz_cmd_case,    &lz_cmd_stats,       &lz_cmd_copy,      &lz_cmd_version,
+	&lz_cmd_case,    &lz_cmd_stats,       &lz_cmd_complaint, &lz_cmd_assistance, &lz_cmd_copy,
+	&lz_cmd_version,
 };
 
 #define NCOMMANDS (int)(sizeof(commands) / sizeof(commands[0]))

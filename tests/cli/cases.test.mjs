@@ -3,14 +3,16 @@
 // writes nothing and names FILE:LINE: field), a case shown by receipt number and by
 // id with its personal data masked, every case's clock recomputed from its events
 // (exit 0 on the demo; 3 after a stored clock is altered), and the processing-time
-// statistics as a table and as JSON.
+// statistics as a table and as JSON. A case received from a file at the window is
+// followed through the inbox to a decision, an act out of order refused with its
+// state; the complaint and assistance queues are listed and worked.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { REPO_ROOT } from '../lib/server.mjs'
+import { REPO_ROOT, DEMO_PASSWORD } from '../lib/server.mjs'
 
 const bin = process.env.LUZHI_BIN || path.join(REPO_ROOT, 'build', 'luzhi')
 let dir, data
@@ -43,7 +45,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 test('help names the cases commands', () => {
   const h = luzhi(['help'])
-  for (const c of ['case-type', 'calendar', 'case', 'stats']) assert.match(h.out, new RegExp(`\\n  ${c}\\b`))
+  for (const c of ['case-type', 'calendar', 'case', 'stats', 'complaint', 'assistance']) assert.match(h.out, new RegExp(`\\n  ${c}\\b`))
 })
 
 // Before the calendar test: a changed calendar legitimately moves open cases' due times.
@@ -137,4 +139,114 @@ test('stats processing-times: a table per type and the same figures as JSON', ()
   assert.ok(s.total.decided > 0)
   assert.ok(s.total.median_seconds <= s.total.p80_seconds && s.total.p80_seconds <= s.total.p93_seconds)
   assert.equal(luzhi(['stats', 'processing-times', '--bureau', '330000', '--from', 'soon', '--to', '2026-01-01']).code, 6)
+})
+
+function act(args, login) {
+  return luzhi([...args, '--as', login], { env: { LUZHI_PASSWORD: DEMO_PASSWORD } })
+}
+
+test('case receive, inbox and acts: a window application followed to a decision; out of order refused', () => {
+  const types = JSON.parse(luzhi(['case-type', 'list', '--bureau', '330122', '--json']).out)
+  const type = types.find((t) => t.active && t.approval_levels === 1)
+  assert.ok(type, 'Tonglu has an active one-level type')
+  const file = path.join(dir, 'app.json')
+  fs.writeFileSync(file, JSON.stringify({ type_id: type.id, channel: 'window', name: '赵六', id_number: '11010519491231002X', phone: '13800138000' }))
+
+  const r = act(['case', 'receive', '--file', file], 'clerk')
+  assert.equal(r.code, 0, r.err)
+  const receipt = /receipt number\s+(330122-\d{8}-\d{4})/.exec(r.out)?.[1]
+  assert.ok(receipt, r.out)
+  assert.match(r.out, /check code\s+[2-9A-HJ-NP-Z]{10}\s/)
+  assert.equal(sql(`SELECT channel FROM service_case WHERE receipt_no = '${receipt}'`), '2', 'received at the window (channel 2)')
+  // The clear ID number is stored nowhere.
+  assert.equal(sql(`SELECT count(*) FROM service_case WHERE receipt_no = '${receipt}' AND instr(CAST(applicant_id_sealed AS TEXT), '11010519491231002X') = 0`), '1')
+
+  // A bad file names the field and writes nothing.
+  const n = sql('SELECT count(*) FROM service_case')
+  fs.writeFileSync(file, JSON.stringify({ type_id: type.id, channel: 'window', name: '赵六', id_number: 'not-an-id' }))
+  const bad = act(['case', 'receive', '--file', file], 'clerk')
+  assert.equal(bad.code, 6, bad.err)
+  assert.match(bad.err, /id_number/)
+  assert.equal(sql('SELECT count(*) FROM service_case'), n)
+
+  // Deciding a case not yet accepted is refused with its state.
+  const early = act(['case', 'decide', receipt, 'approved'], 'reviewer')
+  assert.equal(early.code, 5, early.out + early.err)
+  assert.match(early.err, /received/)
+
+  assert.equal(act(['case', 'accept', receipt], 'clerk').code, 0)
+  const reviewer = sql("SELECT staff_id FROM user_account WHERE login = 'reviewer'")
+  const assigned = act(['case', 'assign', receipt, reviewer, '--note', '请审查'], 'clerk')
+  assert.equal(assigned.code, 0, assigned.err)
+  assert.equal(assigned.out.trim(), `${receipt}: assigned`)
+
+  // In the reviewer's inbox, with its due time and the hours left.
+  const inbox = act(['case', 'inbox', '--json'], 'reviewer')
+  assert.equal(inbox.code, 0, inbox.err)
+  const mine = JSON.parse(inbox.out).items.find((x) => x.receipt_no === receipt)
+  assert.ok(mine, 'the case is in the reviewer\'s inbox')
+  assert.equal(mine.overdue, false)
+  const table = act(['case', 'inbox'], 'reviewer')
+  assert.match(table.out, /^receipt\ttype\tstate\tdue\tleft\n/)
+  assert.match(table.out, new RegExp(`\n${receipt}\t${type.code}\tassigned\t\\S+\t[\\d.]+ h\n`))
+
+  assert.equal(act(['case', 'review', receipt], 'reviewer').code, 0)
+  const noReason = act(['case', 'decide', receipt, 'refused'], 'reviewer')
+  assert.equal(noReason.code, 6, noReason.err)
+  assert.match(noReason.err, /reasons/)
+  const decided = act(['case', 'decide', receipt, 'refused', '--reasons', '材料不全'], 'reviewer')
+  assert.equal(decided.code, 0, decided.err)
+  assert.equal(decided.out.trim(), `${receipt}: decided`)
+  const shown = JSON.parse(luzhi(['case', 'show', receipt]).out)
+  assert.equal(shown.outcome, 'refused')
+  assert.deepEqual(shown.events.map((e) => e.kind).slice(0, 5), ['received', 'accepted', 'assigned', 'review_started', 'decided'])
+})
+
+test('complaint and assistance queues: listed, a complaint assigned, replied and rated', () => {
+  const list = act(['complaint', 'list', '--state', 'assigned', '--json'], 'ombudsman')
+  assert.equal(list.code, 0, list.err)
+  const open = JSON.parse(list.out).items
+  assert.ok(open.length > 0, 'the demo has complaints awaiting a reply')
+  assert.ok(open.every((c) => c.state === 'assigned'), 'filtered by state')
+  const id = String(open[0].id)
+  const table = act(['complaint', 'list'], 'ombudsman')
+  assert.match(table.out, /^id\tcategory\tstate\tdue\n/)
+  assert.equal(act(['complaint', 'list'], 'clerk').code, 5, 'the queue is not a clerk\'s')
+
+  const handler = sql(`SELECT id FROM staff WHERE bureau_id = ${open[0].bureau_id} AND status = 1 ORDER BY id LIMIT 1`)
+  const assigned = act(['complaint', 'assign', id, handler], 'ombudsman')
+  assert.equal(assigned.code, 0, assigned.err)
+  const early = act(['complaint', 'rate', id, '4'], 'ombudsman')
+  assert.equal(early.code, 5, 'no satisfaction before the reply')
+  const empty = act(['complaint', 'reply', id], 'ombudsman')
+  assert.equal(empty.code, 6)
+  assert.match(empty.err, /reply/)
+  assert.equal(act(['complaint', 'reply', id, '--text', '已简化材料清单，感谢反映。'], 'ombudsman').code, 0)
+  assert.equal(act(['complaint', 'rate', id, '9'], 'ombudsman').code, 6)
+  assert.equal(act(['complaint', 'rate', id, '4'], 'ombudsman').code, 0)
+  const c = JSON.parse(act(['complaint', 'show', id], 'ombudsman').out)
+  assert.equal(c.state, 'replied')
+  assert.equal(c.satisfaction, 4)
+
+  // The assistance queue is the ombudsman's, not a clerk's.
+  assert.equal(act(['assistance', 'list'], 'clerk').code, 5)
+  const q = act(['assistance', 'list', '--state', 'bureau_asked', '--json'], 'ombudsman')
+  assert.equal(q.code, 0, q.err)
+  const req = JSON.parse(q.out).items[0]
+  assert.ok(req, 'the demo has requests waiting on their bureau')
+  const id2 = String(req.id)
+  const again = act(['assistance', 'ask-bureau', id2, '--action', '请五个工作日内办结', '--by', '2099-01-01'], 'ombudsman')
+  assert.equal(again.code, 5, 'a bureau is asked once')
+  const noNote = act(['assistance', 'conclude', id2, 'resolved'], 'ombudsman')
+  assert.equal(noNote.code, 6)
+  assert.match(noNote.err, /note/)
+  const done = act(['assistance', 'conclude', id2, 'resolved', '--note', '已办结', '--cause', 'missing_form_guidance'], 'ombudsman')
+  assert.equal(done.code, 0, done.err)
+  const shown = JSON.parse(act(['assistance', 'show', id2], 'ombudsman').out)
+  assert.equal(shown.state, 'concluded')
+  assert.equal(shown.outcome, 'resolved')
+  assert.equal(shown.cause_key, 'missing_form_guidance')
+  const issues = act(['assistance', 'issues'], 'ombudsman')
+  assert.equal(issues.code, 0, issues.err)
+  assert.ok(JSON.parse(issues.out).length > 0, 'the demo has systemic issues')
 })
