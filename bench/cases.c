@@ -87,7 +87,7 @@ static const char *const load_sqlite[] = {
     "1735660800 + i * 60 AS rec, abs(random()) % 1000 AS u FROM n) "
     "INSERT INTO service_case(id, bureau_id, type_id, receipt_no, check_hash, channel, summary, state, outcome, "
     "assignee_staff_id, open, received_at, clock_used, clock_mark, paused, due_at, decided_at, clock_seconds, "
-    "event_count, updated_at) "
+    "event_count, updated_at, sla_hours, clock_kind, pauses_on_applicant) "
     "SELECT i + 1, 12 + county, 1 + county * 3 + k, "
     "printf('42%02d%02d-%s-%04d', county / 10 + 1, county % 10 + 1, "
     "strftime('%Y%m%d', rec + 28800, 'unixepoch'), (i % 1440) / 100 + 1), randomblob(32), 2, '', "
@@ -95,7 +95,9 @@ static const char *const load_sqlite[] = {
     "CASE WHEN u < 30 THEN 1 ELSE 0 END, rec, "
     "CASE WHEN u < 30 THEN 0 ELSE (u * u * 37) % 900000 + 3600 END, rec, 0, rec + 86400 * 3, "
     "CASE WHEN u < 30 THEN NULL ELSE rec + (u * u * 37) % 900000 + 3600 END, "
-    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec FROM r",
+    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec, "
+    /* the target of its type (k: 72, 240 working or 24 hours), kept with the case */
+    "CASE k WHEN 0 THEN 72 WHEN 1 THEN 240 ELSE 24 END, 1 + (k = 1), 1 FROM r",
     /* The receipt sequences as the server keeps them: the last number of each bureau's local day. */
     "INSERT INTO case_receipt_seq(bureau_id, day, last) SELECT bureau_id, (received_at + 28800) / 86400, "
     "COUNT(*) FROM service_case GROUP BY 1, 2",
@@ -120,7 +122,7 @@ static const char *const load_pg[] = {
     "SELECT 1 + i, 12 + i / 50, 'E' || i, 's', 1, 0, 0 FROM generate_series(0, 4999) i",
     "INSERT INTO service_case(id, bureau_id, type_id, receipt_no, check_hash, channel, summary, state, outcome, "
     "assignee_staff_id, open, received_at, clock_used, clock_mark, paused, due_at, decided_at, clock_seconds, "
-    "event_count, updated_at) "
+    "event_count, updated_at, sla_hours, clock_kind, pauses_on_applicant) "
     "SELECT i + 1, 12 + county, 1 + county * 3 + k, '42' || lpad((county / 10 + 1)::text, 2, '0') || "
     "lpad((county % 10 + 1)::text, 2, '0') || '-' || to_char(to_timestamp(rec + 28800) AT TIME ZONE 'UTC', "
     "'YYYYMMDD') || '-' || lpad(((i % 1440) / 100 + 1)::text, 4, '0'), '\\x00'::bytea, 2, '', "
@@ -128,7 +130,8 @@ static const char *const load_pg[] = {
     "CASE WHEN u < 30 THEN 1 ELSE 0 END, rec, "
     "CASE WHEN u < 30 THEN 0 ELSE (u * u * 37) % 900000 + 3600 END, rec, 0, rec + 86400 * 3, "
     "CASE WHEN u < 30 THEN NULL ELSE rec + (u * u * 37) % 900000 + 3600 END, "
-    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec "
+    "CASE WHEN u < 30 THEN NULL ELSE (u * u * 37) % 900000 + 3600 END, 5, rec, "
+    "CASE k WHEN 0 THEN 72 WHEN 1 THEN 240 ELSE 24 END, CASE WHEN k = 1 THEN 2 ELSE 1 END, 1 "
     "FROM (SELECT i, i % 100 AS county, floor(random() * 3)::int AS k, "
     "floor(random() * 50)::int AS s, 1735660800 + i * 60::bigint AS rec, "
     "floor(random() * 1000)::bigint AS u FROM generate_series(0, 999999) i) r",

@@ -27,8 +27,8 @@
 	"c.outcome, "                                                                                        \
 	"c.reasons, c.assignee_staff_id, c.received_at, c.clock_used, c.clock_mark, c.paused, c.due_at, "    \
 	"c.decided_at, c.clock_seconds, c.closed_at, c.proposal_outcome, c.proposal_reasons, c.approvals, "  \
-	"c.event_count, c.summary, b.path, t.sla_hours, t.clock_kind, t.approval_levels, "                   \
-	"t.pauses_on_applicant, "                                                                            \
+	"c.event_count, c.summary, b.path, c.sla_hours, c.clock_kind, t.approval_levels, "                   \
+	"c.pauses_on_applicant, "                                                                            \
 	"t.code, c.applicant_name_sealed, c.applicant_id_sealed, c.applicant_phone_sealed, "                 \
 	"c.applicant_email_sealed FROM service_case c JOIN bureau b ON b.id = c.bureau_id "                  \
 	"JOIN case_type t ON t.id = c.type_id "
@@ -39,7 +39,8 @@ const char *const lz_case__sql[] = {
         "INSERT INTO service_case(bureau_id, type_id, receipt_no, check_hash, channel, proxy_staff_id, "
         "applicant_name_sealed, applicant_id_sealed, applicant_id_index, applicant_phone_sealed, "
         "applicant_phone_index, applicant_email_sealed, summary, state, open, received_at, clock_mark, "
-        "due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) RETURNING id",
+        "due_at, updated_at, sla_hours, clock_kind, pauses_on_applicant) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [Q_CASE_DERIVED] =
         "UPDATE service_case SET state = ?, outcome = ?, assignee_staff_id = ?, open = ?, clock_used = ?, "
         "clock_mark = ?, paused = ?, due_at = ?, decided_at = ?, clock_seconds = ?, closed_at = ?, "
@@ -75,8 +76,8 @@ const char *const lz_case__sql[] = {
         "SELECT c.id, c.receipt_no FROM service_case c WHERE c.bureau_id IN (SELECT b.id FROM bureau b WHERE "
         "b.path LIKE (CAST(? AS TEXT) || '%')) AND c.id > ? ORDER BY c.id LIMIT 500",
     /* The open cases on a working clock in bureaus under a path, due at or after a time. */
-    [Q_OPEN_WORKING] = "SELECT c.id FROM service_case c JOIN case_type t ON t.id = c.type_id "
-                       "WHERE c.open = 1 AND t.clock_kind = ? AND c.due_at >= ? AND c.bureau_id IN "
+    [Q_OPEN_WORKING] = "SELECT c.id FROM service_case c "
+                       "WHERE c.open = 1 AND c.clock_kind = ? AND c.due_at >= ? AND c.bureau_id IN "
                        "(SELECT b.id FROM bureau b WHERE b.path LIKE (CAST(? AS TEXT) || '%')) "
                        "AND c.id > ? ORDER BY c.id LIMIT 500",
     [Q_TYPE_MATERIALS] = "SELECT materials FROM case_type WHERE id = ?",
@@ -728,7 +729,11 @@ int lz_case_receive(lz_case_receipt *out, lz_ctx *ctx, const lz_case_input *in)
 	    (error = lz_cases__bind_sealed(s, 12, ctx, in->email)) < 0 ||
 	    (error = lz_stmt_bind_text(s, 13, in->summary ? in->summary : "")) < 0 ||
 	    (error = lz_stmt_bind_int(s, 14, now)) < 0 || (error = lz_stmt_bind_int(s, 15, now)) < 0 ||
-	    (error = lz_stmt_bind_int(s, 16, due)) < 0 || (error = lz_stmt_bind_int(s, 17, now)) < 0)
+	    (error = lz_stmt_bind_int(s, 16, due)) < 0 || (error = lz_stmt_bind_int(s, 17, now)) < 0 ||
+	    /* the target the case is received under, kept with it (migration 011) */
+	    (error = lz_stmt_bind_int(s, 18, type.sla_hours)) < 0 ||
+	    (error = lz_stmt_bind_int(s, 19, (int64_t)type.clock_kind)) < 0 ||
+	    (error = lz_stmt_bind_int(s, 20, (int64_t)type.pauses_on_applicant)) < 0)
 		goto done;
 	if ((error = lz_stmt_step(s)) != LZ_ROW) {
 		if (error >= 0)

@@ -38,7 +38,7 @@ static const char *const sql[] = {
         "AND (? = 0 OR b.id IN (SELECT t.bureau_id FROM case_type t WHERE t.id = ?)) "
         "AND (? = 0 OR b.id IN (SELECT s.bureau_id FROM staff s WHERE s.id = ?)) ORDER BY b.id",
     [Q_LIST] = "SELECT c.id, c.receipt_no, c.type_id, t.code, c.state, c.clock_used, c.clock_mark, "
-               "c.paused, c.due_at, c.received_at, c.bureau_id, t.sla_hours, t.clock_kind, "
+               "c.paused, c.due_at, c.received_at, c.bureau_id, c.sla_hours, c.clock_kind, "
                "c.assignee_staff_id, c.decided_at "
                "FROM service_case c JOIN case_type t ON t.id = c.type_id "
                "WHERE c.bureau_id = ? "
@@ -46,7 +46,7 @@ static const char *const sql[] = {
                "AND (? = 0 OR c.assignee_staff_id = ?) AND c.received_at >= ? AND c.received_at < ? "
                "AND (? < 0 OR ? = CASE WHEN c.paused = 0 AND c.decided_at IS NULL "
                "THEN (CASE WHEN c.due_at < ? THEN 1 ELSE 0 END) "
-               "WHEN c.clock_used > t.sla_hours * 3600 THEN 1 ELSE 0 END) "
+               "WHEN c.clock_used > c.sla_hours * 3600 THEN 1 ELSE 0 END) "
                "AND c.received_at <= ? AND (c.received_at < ? OR (c.received_at = ? AND c.id < ?)) "
                "ORDER BY c.received_at DESC, c.id DESC LIMIT ?",
     [Q_BUREAUS] =

@@ -37,7 +37,7 @@ enum {
 
 #define INBOX_SELECT                                                                                         \
 	"SELECT c.id, c.receipt_no, c.type_id, t.code, c.state, c.clock_used, c.clock_mark, c.paused, "      \
-	"c.due_at, c.received_at, c.bureau_id, t.sla_hours, t.clock_kind, t.pauses_on_applicant, "           \
+	"c.due_at, c.received_at, c.bureau_id, c.sla_hours, c.clock_kind, c.pauses_on_applicant, "           \
 	"c.decided_at, c.channel "                                                                           \
 	"FROM service_case c JOIN case_type t ON t.id = c.type_id "
 
@@ -61,8 +61,8 @@ enum {
 };
 
 #define DRILL_SELECT                                                                                         \
-	"SELECT c.id, c.receipt_no, c.type_id, c.state, c.received_at, c.decided_at, c.clock_seconds "       \
-	"FROM service_case c "
+	"SELECT c.id, c.receipt_no, c.type_id, c.state, c.received_at, c.decided_at, c.clock_seconds, "      \
+	"c.sla_hours FROM service_case c "
 
 static const char *const sql[] = {
     [Q_STAFF_PATH] =
@@ -72,7 +72,7 @@ static const char *const sql[] = {
     [Q_TYPES] =
         "SELECT t.id, t.code, t.names, t.sla_hours, t.clock_kind FROM case_type t JOIN bureau b ON "
         "b.id = t.bureau_id WHERE b.path LIKE (CAST(? AS TEXT) || '%') AND (? = 0 OR t.id = ?) ORDER BY t.id",
-    [Q_DECIDED] = "SELECT c.type_id, c.clock_seconds, c.id FROM service_case c WHERE " IN_SCOPE
+    [Q_DECIDED] = "SELECT c.type_id, c.clock_seconds, c.id, c.sla_hours FROM service_case c WHERE " IN_SCOPE
                   "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER,
     /* One range count of service_case_type_received per type in scope: a type's
      * cases are in the type's bureau, so the type's bureau is the scope test. */
@@ -86,12 +86,10 @@ static const char *const sql[] = {
                   "AND c.decided_at >= ? AND c.received_at < ? " TYPE_FILTER,
     [F_DECIDED] = DRILL_SELECT "WHERE " IN_SCOPE "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER
                                "AND c.id > ? ORDER BY c.id LIMIT ?",
-    [F_WITHIN] = DRILL_SELECT "JOIN case_type t ON t.id = c.type_id WHERE " IN_SCOPE
-                              "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER
-                              "AND c.clock_seconds <= t.sla_hours * 3600 AND c.id > ? ORDER BY c.id LIMIT ?",
-    [F_OVER] = DRILL_SELECT "JOIN case_type t ON t.id = c.type_id WHERE " IN_SCOPE
-                            "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER
-                            "AND c.clock_seconds > t.sla_hours * 3600 AND c.id > ? ORDER BY c.id LIMIT ?",
+    [F_WITHIN] = DRILL_SELECT "WHERE " IN_SCOPE "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER
+                              "AND c.clock_seconds <= c.sla_hours * 3600 AND c.id > ? ORDER BY c.id LIMIT ?",
+    [F_OVER] = DRILL_SELECT "WHERE " IN_SCOPE "AND c.decided_at >= ? AND c.decided_at < ? " TYPE_FILTER
+                            "AND c.clock_seconds > c.sla_hours * 3600 AND c.id > ? ORDER BY c.id LIMIT ?",
     [F_PENDING] =
         DRILL_SELECT "WHERE " IN_SCOPE "AND (c.decided_at IS NULL OR c.decided_at >= ?) "
                      "AND c.received_at < ? AND c.received_at > ? AND c.received_at <= ? " TYPE_FILTER
@@ -228,6 +226,7 @@ done:
 
 typedef struct {
 	int64_t type_id, clock, id;
+	int64_t target; /* the case's own target in seconds (the one it was received under) */
 } decided_row;
 
 /* (clock, id): a total order, so the k-th smallest is one case. */
@@ -449,7 +448,8 @@ int lz_case_stats(json_t **out, lz_ctx *ctx, const lz_case_stats_query *q)
 			caprows = caprows ? caprows * 2 : 1024;
 			rows = lz_xrealloc(rows, caprows * sizeof(*rows));
 		}
-		rows[nrows++] = (decided_row){lz_stmt_int(s, 0), lz_stmt_int(s, 1), lz_stmt_int(s, 2)};
+		rows[nrows++] = (decided_row){lz_stmt_int(s, 0), lz_stmt_int(s, 1), lz_stmt_int(s, 2),
+		                              lz_stmt_int(s, 3) * 3600};
 	}
 	lz_stmt_finish(s);
 	s = NULL;
@@ -477,7 +477,7 @@ int lz_case_stats(json_t **out, lz_ctx *ctx, const lz_case_stats_query *q)
 	for (size_t g = 0; g < ngroups; g++) {
 		size_t n = starts[g + 1] - starts[g];
 		for (size_t i = starts[g]; i < starts[g + 1]; i++)
-			groups[g].within += grouped[i].clock <= groups[g].target;
+			groups[g].within += grouped[i].clock <= grouped[i].target;
 		rank_group(&groups[g], grouped + starts[g], n);
 	}
 
@@ -600,12 +600,14 @@ int lz_case_stats_cases(json_t **out, lz_ctx *ctx, const lz_case_stats_query *q,
 	while ((error = lz_stmt_step(s)) == LZ_ROW) {
 		json_array_append_new(
 		    items,
-		    json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)lz_stmt_int(s, 0),
+		    json_pack("{s:I, s:s, s:I, s:s, s:o, s:o, s:o, s:I}", "id", (json_int_t)lz_stmt_int(s, 0),
 		              "receipt_no", lz_stmt_text(s, 1), "type_id", (json_int_t)lz_stmt_int(s, 2),
 		              "state", lz_case_state_name((int)lz_stmt_int(s, 3)), "received_at",
 		              lz_json_time(lz_stmt_int(s, 4)), "decided_at",
 		              lz_cases__time(lz_stmt_int(s, 5)), "clock_seconds",
-		              lz_stmt_is_null(s, 6) ? json_null() : json_integer(lz_stmt_int(s, 6))));
+		              lz_stmt_is_null(s, 6) ? json_null() : json_integer(lz_stmt_int(s, 6)),
+		              /* the target the case is timed against: its own, from its receipt */
+		              "target_seconds", (json_int_t)lz_stmt_int(s, 7) * 3600));
 		last = lz_stmt_int(s, 0);
 		n++;
 	}

@@ -99,8 +99,8 @@ static const copy_table tables[] = {
 	  "applicant_id_sealed, applicant_id_index, applicant_phone_sealed, applicant_phone_index, "
 	  "applicant_email_sealed, summary, state, outcome, reasons, assignee_staff_id, open, received_at, clock_used, "
 	  "clock_mark, paused, due_at, decided_at, clock_seconds, closed_at, proposal_outcome, proposal_reasons, "
-	  "approvals, event_count, updated_at",
-	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+	  "approvals, event_count, updated_at, sla_hours, clock_kind, pauses_on_applicant",
+	  "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 	T("case_event", "id",
 	  "id, bureau_id, case_id, seq, kind, from_state, to_state, actor_staff_id, actor_user_id, actor_login, at, "
 	  "assignee_staff_id, outcome, note",

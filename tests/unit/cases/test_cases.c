@@ -351,6 +351,52 @@ static void test_cases__type_validation_names_the_field(void **state)
 	json_decref(bad_materials);
 }
 
+/* A case keeps the target it was received under: lowering the type's target from
+ * 72 to 24 hours moves neither the due time of a case received before, nor whether
+ * it was decided within target, and replaying it finds nothing changed; a case
+ * received after the change runs on 24 hours. */
+static void test_cases__a_changed_target_applies_to_later_cases(void **state)
+{
+	fixture *f = *state;
+	int64_t type = make_type(f, "permit", 72, "elapsed", 1, true), checked = 0, changed = 0;
+	json_t *names = json_pack("{s:s}", "zh-CN", "移民安置证明");
+	lz_case_type_input in = {f->a11, "permit", names, NULL, 24, "elapsed", 1, true, true};
+	lz_case_receipt before = receive(f, type), after;
+	lz_case_stats_query q = {f->a11, 0, 0, 0};
+	json_t *stats, *fig;
+
+	to_review(f, before.id);
+	later(f, 30 * 3600); /* decided after 30 hours: within 72, not within 24 */
+	as(f, P_REVIEWER);
+	assert_ok(lz_case_decide(&f->ctx, before.id, "approved", NULL));
+
+	as_system(f);
+	assert_ok(lz_case_type_update(&f->ctx, type, &in));
+	after = receive(f, type);
+	assert_int_equal(after.due_at - lz_ctx_now(&f->ctx), 24 * 3600);
+	assert_derived_consistent(f, before.id);
+	assert_derived_consistent(f, after.id);
+	as_system(f);
+	assert_ok(lz_case_recompute_all(&checked, &changed, &f->ctx, 0, NULL, NULL));
+	assert_int_equal(changed, 0);
+	{
+		lz_case_derived d;
+		assert_ok(lz_case_stored(&d, &f->ctx, before.id, 0));
+		assert_int_equal(d.due_at, before.due_at); /* the promise on the receipt stands */
+	}
+
+	/* The statistics: within its own target of 72 hours. */
+	as(f, P_DIRECTOR1);
+	q.from = lz_ctx_now(&f->ctx) - 86400 * 30;
+	q.to = lz_ctx_now(&f->ctx) + 86400;
+	assert_ok(lz_case_stats(&stats, &f->ctx, &q));
+	fig = json_object_get(stats, "total");
+	assert_int_equal(json_integer_value(json_object_get(fig, "decided")), 1);
+	assert_int_equal(json_integer_value(json_object_get(fig, "within_target")), 1);
+	json_decref(stats);
+	json_decref(names);
+}
+
 /* ---------------------------------------------------------------- state machine */
 
 /* Every action that is not allowed in the case's present state. */
@@ -1032,11 +1078,13 @@ static void test_cases__percentiles_over_many_ties(void **state)
 	static const char insert[] = "INSERT INTO service_case(bureau_id, type_id, receipt_no, check_hash, "
 	                             "channel, state, outcome, open, "
 	                             "received_at, clock_used, clock_mark, due_at, decided_at, "
-	                             "clock_seconds, event_count, updated_at) "
-	                             "VALUES (?, ?, ?, ?, 2, 6, 1, 0, ?, ?, ?, ?, ?, ?, 2, ?)";
+	                             "clock_seconds, event_count, updated_at, sla_hours, clock_kind, "
+	                             "pauses_on_applicant) "
+	                             "VALUES (?, ?, ?, ?, 2, 6, 1, 0, ?, ?, ?, ?, ?, ?, 2, ?, ?, 1, 0)";
 	fixture *f = *state;
 	int64_t types[2] = {make_type(f, "ta", 8, "elapsed", 1, false),
-	                    make_type(f, "tb", 72, "elapsed", 1, false)};
+	                    make_type(f, "tb", 72, "elapsed", 1, false)},
+	        hours[2] = {8, 72};
 	enum { N = 1500 };
 	int64_t *clocks[3], n[3] = {0, 0, 0}, from = t_of("2026-01-01T00:00:00+08:00"),
 	                    to = from + 365 * 86400;
@@ -1058,10 +1106,10 @@ static void test_cases__percentiles_over_many_ties(void **state)
 		lz_stmt *s;
 		snprintf(receipt, sizeof(receipt), "T-%06d", i);
 		assert_ok(lz_stmt_prepare(&s, c, insert));
-		assert_ok(lz_stmt_bindv(s, "iitbiiiiiii", f->a11, types[k], receipt,
+		assert_ok(lz_stmt_bindv(s, "iitbiiiiiiii", f->a11, types[k], receipt,
 		                        "0123456789abcdef0123456789abcdef", (size_t)32, received, clock,
 		                        received + clock, received + 86400, received + clock, clock,
-		                        received + clock));
+		                        received + clock, hours[k]));
 		assert_int_equal(lz_stmt_step(s), LZ_DONE);
 		lz_stmt_finish(s);
 		clocks[k][n[k]++] = clock;
@@ -1408,6 +1456,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_cases__calendar_across_national_day_2026, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__type_validation_names_the_field, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cases__a_changed_target_applies_to_later_cases, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__every_action_out_of_order_is_a_conflict, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_cases__receipt_input_is_checked, setup, teardown),
