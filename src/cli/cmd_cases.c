@@ -381,6 +381,14 @@ static int case_receive(shell *s)
 	return error;
 }
 
+/* Says how to ask for the next page of a list, when there is one. */
+static void print_more(json_t *page)
+{
+	json_t *next = json_object_get(page, "next_cursor");
+	if (json_is_string(next))
+		printf("more: --cursor %s\n", json_string_value(next));
+}
+
 static int case_inbox(shell *s)
 {
 	lz_case_inbox_query q = LZ_CASE_INBOX_QUERY_INIT;
@@ -415,8 +423,7 @@ static int case_inbox(shell *s)
 			       json_is_true(json_object_get(row, "paused")) ? " (paused)" : "");
 		putchar('\n');
 	}
-	if (json_is_string(json_object_get(out, "next_cursor")))
-		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	print_more(out);
 	json_decref(out);
 	return 0;
 }
@@ -505,8 +512,7 @@ static int complaint_list(shell *s)
 	       json_string_value(json_object_get(row, "category")), json_string_value(json_object_get(row, "state")),
 	       json_string_value(json_object_get(row, "due_at")),
 	       json_is_true(json_object_get(row, "overdue")) ? " OVERDUE" : "");
-	if (json_is_string(json_object_get(out, "next_cursor")))
-		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	print_more(out);
 	json_decref(out);
 	return 0;
 }
@@ -553,9 +559,8 @@ static int complaint_rate(shell *s)
 
 	if ((error = numeric_word(&id, s, 0, "id")) < 0 || (error = numeric_word(&n, s, 1, "satisfaction")) < 0)
 		return error;
-	if (n < 1 || n > 5)
-		return lz_error_set(LZ_EINVALID, "satisfaction", "satisfaction is 1 to 5");
-	if ((error = lz_complaint_rate(&s->a.ctx, id, (int)n)) < 0)
+	/* the range is the complaints module's rule; only keep a huge number from wrapping */
+	if ((error = lz_complaint_rate(&s->a.ctx, id, n > 99 ? 99 : (int)n)) < 0)
 		return error;
 	printf("complaint %lld: satisfaction %lld\n", (long long)id, (long long)n);
 	return 0;
@@ -591,8 +596,7 @@ static int assistance_list(shell *s)
 		       json_string_value(json_object_get(row, "state")),
 		       json_is_string(deadline) ? json_string_value(deadline) : "-");
 	}
-	if (json_is_string(json_object_get(out, "next_cursor")))
-		printf("more: --cursor %s\n", json_string_value(json_object_get(out, "next_cursor")));
+	print_more(out);
 	json_decref(out);
 	return 0;
 }
